@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EpidemicConfig(AppConfig):
+    name = "villageaid.epidemic"
+    label = "epidemic"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GreenhouseConfig(AppConfig):
+    name = "villageaid.greenhouse"
+    label = "greenhouse"
