@@ -45,9 +45,13 @@ class ActuatorTargets:
     """What the policy asks for; the vent then moves at its limited rate."""
 
     vent_pct: float = 0.0
-    mist_on: bool = False
+    mist_s: float = 0.0  # seconds of spray per minute (timed pulse); 60 = continuous
     shade_on: bool = True
     fan_on: bool = False
+
+    @property
+    def mist_on(self) -> bool:
+        return self.mist_s > 0.0
 
 
 @dataclass
@@ -75,7 +79,7 @@ class TunnelState:
     soil_temp_c: float
     deep_temp_c: float
     vent_pct: float = 0.0
-    mist_on: bool = False
+    mist_s: float = 0.0
     shade_on: bool = True
     fan_on: bool = False
 
@@ -154,7 +158,7 @@ class TunnelModel:
         max_move = 100.0 * dt / self.params.vent_travel_s
         wanted = max(0.0, min(100.0, targets.vent_pct))
         s.vent_pct += max(-max_move, min(max_move, wanted - s.vent_pct))
-        s.mist_on = targets.mist_on
+        s.mist_s = max(0.0, min(60.0, targets.mist_s))
         s.shade_on = targets.shade_on
         s.fan_on = targets.fan_on
 
@@ -173,7 +177,7 @@ class TunnelModel:
             + vent_flux(p, s.vent_pct, outdoor.wind_ms, s.air_temp_c - t_o, 0.5 * (s.air_temp_c + t_o))
             + (p.fan_flow_m3_s / p.floor_area_m2 if s.fan_on else 0.0)
         )
-        mist_kg_s = p.mist_flow_l_min / 60.0 / p.floor_area_m2 if s.mist_on else 0.0
+        mist_kg_s = p.mist_flow_l_min / 60.0 / p.floor_area_m2 * s.mist_s / 60.0
         e_mist = mist_kg_s * p.mist_evap_fraction
         # vapour: h dx/dt = k (x_sat(T_s) − x) + E_mist − g_v (x − x_o)
         k = p.soil_evap_k * p.soil_wet_fraction

@@ -1,0 +1,153 @@
+"""Control policies for the simulator, registered in `POLICIES`.
+
+Each policy is a class with a `name` and `decide(obs) -> ActuatorTargets`, called once per
+simulated minute. Adding one means copying a sibling and adding it to the registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import ClassVar, Protocol
+
+from villageaid.greenhouse.controller import (
+    FAN,
+    MIST,
+    SHADE,
+    VENT,
+    ActuatorPositions,
+    ControlInput,
+    PlatformController,
+    Reading,
+)
+from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor
+from villageaid.greenhouse.stages import StageBand
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a policy may see at one minute: sensors, weather station, actuators, forecast."""
+
+    now: datetime
+    band: StageBand
+    air_temp_c: float
+    rh_pct: float
+    soil_temp_c: float
+    outdoor: Outdoor
+    actuators: ActuatorPositions
+    forecast_max_c: float
+
+
+class Policy(Protocol):
+    name: str
+
+    def decide(self, obs: Observation) -> ActuatorTargets: ...
+
+
+def _in_window(now: datetime, start: time, minutes: int) -> bool:
+    begin = datetime.combine(now.date(), start, tzinfo=now.tzinfo)
+    return begin <= now < begin + timedelta(minutes=minutes)
+
+
+class VillagerPolicy:
+    """The first-year routine (INTERFACES §5): sides fully up 09:00–16:00 on days forecast
+    above 10 °C, misting 15 minutes at 08:00 and at 14:00 [E duration], shade net always on."""
+
+    name = "villager"
+    mist_minutes: ClassVar[int] = 15
+    mist_times: ClassVar[tuple[time, ...]] = (time(8, 0), time(14, 0))
+
+    def decide(self, obs: Observation) -> ActuatorTargets:
+        warm_day = obs.forecast_max_c > 10.0
+        vent = 100.0 if warm_day and 9 <= obs.now.hour < 16 else 0.0
+        mist = any(_in_window(obs.now, t, self.mist_minutes) for t in self.mist_times)
+        return ActuatorTargets(vent_pct=vent, mist_s=60.0 if mist else 0.0, shade_on=True)
+
+
+class ThermostatPolicy:
+    """On/off vents on air temperature only, 0.3 K hysteresis around band max − 2 K.
+
+    Misting keeps the caretaker's 08:00/14:00 routine because the thermostat knows no humidity.
+    """
+
+    name = "thermostat"
+    below_max_k: ClassVar[float] = 2.0
+    hysteresis_k: ClassVar[float] = 0.3
+
+    def __init__(self) -> None:
+        self._open = False
+        self._routine = VillagerPolicy()
+
+    def decide(self, obs: Observation) -> ActuatorTargets:
+        setpoint = obs.band.temp_max_c - self.below_max_k
+        if obs.air_temp_c > setpoint + self.hysteresis_k:
+            self._open = True
+        elif obs.air_temp_c < setpoint - self.hysteresis_k:
+            self._open = False
+        mist = self._routine.decide(obs).mist_s
+        return ActuatorTargets(vent_pct=100.0 if self._open else 0.0, mist_s=mist, shade_on=True)
+
+
+class PlatformPolicy:
+    """The project's controller (`villageaid.greenhouse.controller.PlatformController`)."""
+
+    name = "platform"
+
+    def __init__(self) -> None:
+        self.controller = PlatformController()
+        self._targets = ActuatorTargets()
+        self._day: date | None = None
+
+    def decide(self, obs: Observation) -> ActuatorTargets:
+        now = obs.now
+
+        def r(value: float) -> Reading:
+            return Reading(value, now)
+
+        out = self.controller.decide(
+            ControlInput(
+                now=now,
+                band=obs.band,
+                actuators=ActuatorPositions(
+                    vent_pct=obs.actuators.vent_pct,
+                    mist_s=self._targets.mist_s,
+                    shade_on=self._targets.shade_on,
+                    fan_on=self._targets.fan_on,
+                ),
+                air_temp=r(obs.air_temp_c),
+                air_rh=r(obs.rh_pct),
+                soil_temp=r(obs.soil_temp_c),
+                outdoor_temp=r(obs.outdoor.temp_c),
+                outdoor_rh=r(obs.outdoor.rh_pct),
+                outdoor_wind=r(obs.outdoor.wind_ms),
+                outdoor_ghi=r(obs.outdoor.ghi_wm2),
+            )
+        )
+        t = self._targets
+        vent, mist, shade, fan = t.vent_pct, t.mist_s, t.shade_on, t.fan_on
+        for cmd in out.commands:
+            if cmd.actuator == VENT:
+                vent = cmd.value
+            elif cmd.actuator == MIST:
+                mist = cmd.value
+            elif cmd.actuator == SHADE:
+                shade = bool(cmd.value)
+            elif cmd.actuator == FAN:
+                fan = bool(cmd.value)
+        self._targets = ActuatorTargets(vent_pct=vent, mist_s=mist, shade_on=shade, fan_on=fan)
+        return self._targets
+
+
+POLICIES: dict[str, type[Policy]] = {
+    VillagerPolicy.name: VillagerPolicy,
+    ThermostatPolicy.name: ThermostatPolicy,
+    PlatformPolicy.name: PlatformPolicy,
+}
+
+
+def make_policy(name: str) -> Policy:
+    try:
+        return POLICIES[name]()
+    except KeyError:
+        known = ", ".join(POLICIES)
+        raise ValueError(f"unknown policy {name!r}; known policies: {known}") from None
