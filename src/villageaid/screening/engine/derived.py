@@ -1,0 +1,103 @@
+# ruff: noqa: S608  (SQL is assembled from checked catalogue values, never user text)
+"""SQL shared by every rule: ID validity, person facts ``pf``, household facts ``hf``,
+and department views ``d_<dataset>`` with records dated after ``as_of`` dropped.
+
+Written in the portable subset of DuckDB SQL that sqlglot transpiles to Spark.
+"""
+
+from __future__ import annotations
+
+from villageaid.screening.engine.datasets import DEPARTMENT
+from villageaid.screening.engine.ruledef import Window, age_sql
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_format_ok_sql(col: str) -> str:
+    return f"COALESCE(REGEXP_MATCHES({col}, '^[0-9]{{17}}[0-9X]$'), FALSE)"
+
+
+def _digit(col: str, start: int, length: int) -> str:
+    return f"TRY_CAST(SUBSTR({col}, {start}, {length}) AS INTEGER)"
+
+
+def id_checksum_ok_sql(col: str) -> str:
+    total = " + ".join(f"{_digit(col, i + 1, 1)} * {w}" for i, w in enumerate(_WEIGHTS))
+    return f"(SUBSTR('10X98765432', (({total}) % 11) + 1, 1) = SUBSTR({col}, 18, 1))"
+
+
+def id_date_ok_sql(col: str) -> str:
+    y, m, d = _digit(col, 7, 4), _digit(col, 11, 2), _digit(col, 13, 2)
+    leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
+    last = (
+        f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    )
+    return f"({y} >= 1 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {last})"
+
+
+def id_core_ok_sql(col: str) -> str:
+    """Format, check digit and birth date; the address check is a join on ``id_place_ok``."""
+    return (
+        f"({id_format_ok_sql(col)} AND COALESCE({id_checksum_ok_sql(col)}, FALSE) "
+        f"AND COALESCE({id_date_ok_sql(col)}, FALSE))"
+    )
+
+
+def id_valid_sql(col: str) -> str:
+    """Full GB 11643 validity (DuckDB only: uses a correlated EXISTS)."""
+    return (
+        f"({id_core_ok_sql(col)} AND EXISTS (SELECT 1 FROM id_place_ok q "
+        f"WHERE q.addr = SUBSTR({col}, 1, 6) AND q.yr = SUBSTR({col}, 7, 4)))"
+    )
+
+
+def mask_sql(col: str) -> str:
+    """``idnumber.mask`` in SQL."""
+    return (
+        f"CASE WHEN {col} IS NULL THEN NULL "
+        f"WHEN LENGTH({col}) < 10 THEN REPEAT('*', LENGTH({col})) "
+        f"ELSE SUBSTR({col}, 1, 6) || REPEAT('*', LENGTH({col}) - 10) || RIGHT({col}, 4) END"
+    )
+
+
+def derived_statements(window: Window, present: set[str]) -> list[tuple[str, str]]:
+    """``(relation, SELECT)`` pairs, in dependency order."""
+    as_of = f"DATE '{window.as_of.isoformat()}'"
+    p = "p.id_number"
+    pf0 = (
+        "SELECT p.*, "
+        f"({id_core_ok_sql(p)} AND q.addr IS NOT NULL) AS id_ok "
+        "FROM stg_persons p LEFT JOIN id_place_ok q "
+        f"ON q.addr = SUBSTR({p}, 1, 6) AND q.yr = SUBSTR({p}, 7, 4)"
+    )
+    id_birth = (
+        f"CASE WHEN p.id_ok THEN MAKE_DATE({_digit(p, 7, 4)}, {_digit(p, 11, 2)}, "
+        f"{_digit(p, 13, 2)}) END"
+    )
+    pf1 = f"SELECT p.*, {id_birth} AS id_birth FROM pf0 p"
+    pf = (
+        "SELECT p.*, CASE WHEN p.id_ok THEN p.id_birth ELSE p.birth_date END AS birth, "
+        f"{age_sql('CASE WHEN p.id_ok THEN p.id_birth ELSE p.birth_date END', as_of)} AS age, "
+        "COALESCE(p.status = 'active', FALSE) AS active "
+        "FROM pf1 p"
+    )
+    ap = "SELECT * FROM pf WHERE active"
+    hf = (
+        "SELECT h.*, "
+        "COALESCE(h.household_type = 'tuopin' OR h.monitoring_status = 'monitored', FALSE) "
+        "AS covered, COALESCE(h.monitoring_status = 'monitored', FALSE) AS monitored, "
+        "COALESCE(a.n, 0) AS active_members "
+        "FROM stg_households h LEFT JOIN "
+        "(SELECT household_code, COUNT(*) AS n FROM ap GROUP BY household_code) a "
+        "ON a.household_code = h.household_code"
+    )
+    statements = [("pf0", pf0), ("pf1", pf1), ("pf", pf), ("ap", ap), ("hf", hf)]
+    for dataset in DEPARTMENT:
+        if dataset.name not in present:
+            continue
+        where = ""
+        if dataset.date_column:
+            where = f" WHERE {dataset.date_column} IS NOT NULL AND {dataset.date_column} <= {as_of}"
+        statements.append((f"d_{dataset.name}", f"SELECT * FROM stg_{dataset.name}{where}"))
+    return statements
