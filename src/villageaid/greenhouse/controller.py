@@ -113,6 +113,10 @@ class ControllerSettings:
     dry_step_pct: float = 1.0
     dry_max_pct: float = 20.0
     has_fan: bool = False
+    shade_for_warmth: bool = False  # lift the net on cold sunny middays (早春揭网增温); see report
+    warmth_hours: tuple[int, int] = (10, 14)
+    warmth_open_below_k: float = 4.0
+    warmth_close_above_k: float = 7.0
 
 
 class PlatformController:
@@ -263,7 +267,19 @@ class PlatformController:
         return seconds, f"{why}（每分钟喷{seconds:.0f}秒）"
 
     def _shade(self, inp: ControlInput) -> tuple[bool, str]:
-        return True, "出菇期保持遮阳网覆盖"
+        """Keep the 90 % net on, except to store sun in the beds on a cold sunny midday."""
+        s, band = self.settings, inp.band
+        assert inp.air_temp is not None
+        temp, current = inp.air_temp.value, inp.actuators.shade_on
+        if not s.shade_for_warmth:
+            return True, "出菇期保持遮阳网覆盖"
+        midday = s.warmth_hours[0] <= inp.now.hour < s.warmth_hours[1]
+        cold = temp < band.temp_min_c + s.warmth_open_below_k
+        if current and midday and cold and self._sunny(inp):
+            return False, "棚温低且日照好，暂时拉开遮阳网蓄热"
+        if not current and (not midday or temp > band.temp_min_c + s.warmth_close_above_k):
+            return True, "蓄热结束，盖回遮阳网"
+        return current, "保持遮阳网状态"
 
     # ------------------------------------------------------------ output
 
