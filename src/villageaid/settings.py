@@ -51,10 +51,11 @@ def _secret(name: str, dev_default: str) -> str:
 
 
 # Development defaults only: refused above unless DEBUG or tests.
-SECRET_KEY = _secret("SECRET_KEY", "dev-only-insecure-secret-key-change-me")  # noqa: S105
+SECRET_KEY = _secret("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
 # PII_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (rotation).
 PII_ENCRYPTION_KEYS = envlist(
-    "PII_ENCRYPTION_KEYS", _secret("PII_ENCRYPTION_KEYS", "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE=")
+    "PII_ENCRYPTION_KEYS",
+    _secret("PII_ENCRYPTION_KEYS", "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE="),
 )
 PII_HASH_KEY = _secret("PII_HASH_KEY", "dev-only-pii-hash-key")
 
@@ -121,13 +122,20 @@ TEMPLATES = [
     }
 ]
 
-DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'villageaid.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+DATABASE_URL = env("DATABASE_URL")
+if not DATABASE_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'villageaid.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -139,7 +147,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -225,7 +236,11 @@ LOGGING = {
     "filters": {"redact_pii": {"()": "villageaid.core.logging.RedactIdNumbers"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_pii"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -67,7 +67,7 @@ def calc_check_digit(first17: str) -> str:
 
 
 def birth_date(id_number: str) -> dt.date:
-    return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
+    return ric.get_birth_date(id_number)
 
 
 def sex(id_number: str) -> str:

@@ -1,0 +1,3 @@
+from villageaid.cli import main
+
+main()

@@ -1,0 +1,37 @@
+"""Audit events: every service write records who did what to which object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from villageaid.core.models import Area, AuditEvent
+
+
+def _actor(actor: Any) -> Any:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    area: Area | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=_actor(actor),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        area=area,
+        before=before,
+        after=after,
+        note=note[:255],
+    )

@@ -1,0 +1,18 @@
+"""Errors that services raise; views and the API turn them into answers."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refused operation: ``code`` is stable for API clients, the message is for people."""
+
+    status = 400
+
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Conflict(ServiceError):
+    status = 409

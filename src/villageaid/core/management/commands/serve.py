@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the web app on a production server (gunicorn on POSIX, waitress elsewhere)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args: Any, bind: str, workers: int, threads: int, **options: Any) -> None:
+        try:
+            from gunicorn.app.base import BaseApplication
+        except ImportError:  # Windows: no gunicorn
+            from waitress import serve
+
+            from villageaid.wsgi import application
+
+            serve(application, listen=bind, threads=workers * threads)
+            return
+
+        class App(BaseApplication):
+            def load_config(self) -> None:
+                for key, value in {
+                    "bind": bind,
+                    "workers": workers,
+                    "threads": threads,
+                    "accesslog": "-",
+                    "timeout": 120,
+                }.items():
+                    self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                from villageaid.wsgi import application
+
+                return application
+
+        App().run()

@@ -1,0 +1,106 @@
+"""Personal data at rest: encrypted ID numbers, a keyed hash for lookup,
+masking, and audited reveals.
+
+Encryption is Fernet (AES-128-CBC + HMAC-SHA256) with key rotation through
+``PII_ENCRYPTION_KEYS`` (newest first). Lookup uses HMAC-SHA256 under
+``PII_HASH_KEY`` so an exact ID can be found without decrypting the table.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+from villageaid.core import idnumber
+
+
+def _fernet_key(raw: str) -> bytes:
+    """Accept a proper Fernet key, or derive one from any passphrase."""
+    try:
+        if len(base64.urlsafe_b64decode(raw.encode())) == 32:
+            return raw.encode()
+    except (ValueError, TypeError):
+        pass
+    return base64.urlsafe_b64encode(hashlib.sha256(raw.encode()).digest())
+
+
+@lru_cache(maxsize=4)
+def _cipher(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(_fernet_key(k)) for k in keys])
+
+
+def cipher() -> MultiFernet:
+    return _cipher(tuple(settings.PII_ENCRYPTION_KEYS))
+
+
+def encrypt(value: str) -> str:
+    return cipher().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return cipher().decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # wrong key or tampered row
+        raise ValueError("PII token cannot be decrypted with the configured keys") from exc
+
+
+def lookup_hash(value: str) -> str:
+    """Keyed hash of a normalised ID number, for exact search and uniqueness."""
+    normal = idnumber.normalise(value)
+    key = settings.PII_HASH_KEY.encode()
+    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()
+
+
+def id_fields(value: str, prefix: str = "id") -> dict[str, str]:
+    """The three stored columns for an ID number: cipher text, hash and mask."""
+    normal = idnumber.normalise(value)
+    return {
+        f"{prefix}_cipher": encrypt(normal),
+        f"{prefix}_hash": lookup_hash(normal),
+        f"{prefix}_masked": idnumber.mask(normal),
+    }
+
+
+class EncryptedIdNumber(models.Model):
+    """Abstract base giving a model an encrypted, hashed and masked ID number.
+
+    ``id_number`` reads decrypt; never show it without :func:`reveal`.
+    """
+
+    id_cipher = models.TextField(editable=False)
+    id_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_masked = models.CharField("证件号码", max_length=18, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def id_number(self) -> str:
+        return decrypt(self.id_cipher) if self.id_cipher else ""
+
+    def set_id_number(self, value: str) -> None:
+        for name, stored in id_fields(value).items():
+            setattr(self, name, stored)
+
+
+def shown_id(user: Any, obj: EncryptedIdNumber, *, module: str, area: Any) -> str:
+    """The masked ID, or the full one when the user may reveal it (audited)."""
+    from villageaid.core import access, audit, roles
+
+    if access.can(user, module, roles.REVEAL, area):
+        audit.record(
+            actor=user,
+            action="pii.reveal",
+            obj=obj,
+            area=area if hasattr(area, "path") else None,
+            note="证件号码显示",
+        )
+        return obj.id_number
+    return obj.id_masked

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from villageaid.core import access, roles
+from villageaid.core.models import Area
+from villageaid.core.roles import Role
+
+
+@pytest.mark.django_db
+def test_area_subtree_decides(areas: dict[str, Area], make_user: Any) -> None:
+    cadre = make_user(Role.CADRE)
+    township = make_user(Role.TOWNSHIP)
+    assert access.in_area(cadre, areas["village"])
+    assert access.in_area(cadre, areas["grid"])
+    assert not access.in_area(cadre, areas["neighbour"])
+    assert not access.in_area(cadre, areas["township"])
+    assert access.in_area(township, areas["neighbour"])
+    assert not access.in_area(township, areas["other_township"])
+
+
+@pytest.mark.django_db
+def test_role_and_area_together(areas: dict[str, Area], make_user: Any) -> None:
+    cadre = make_user(Role.CADRE)
+    township = make_user(Role.TOWNSHIP)
+    assert access.can(cadre, roles.Module.REGISTRY, roles.EDIT, areas["village"])
+    assert not access.can(cadre, roles.Module.REGISTRY, roles.EDIT, areas["neighbour"])
+    # A township user reads its villages' registry but does not edit it ...
+    assert access.can(township, roles.Module.REGISTRY, roles.VIEW, areas["village"])
+    assert not access.can(township, roles.Module.REGISTRY, roles.EDIT, areas["village"])
+    # ... unless granted more.
+    township.grants = {"registry": ["edit"]}
+    assert access.can(township, roles.Module.REGISTRY, roles.EDIT, areas["village"])
+    with pytest.raises(PermissionDenied):
+        access.require(make_user(Role.GATE), roles.Module.REGISTRY, roles.VIEW, areas["village"])
+
+
+@pytest.mark.django_db
+def test_scope_filters_queryset(areas: dict[str, Area], make_user: Any) -> None:
+    cadre = make_user(Role.CADRE)
+    visible = access.scope(Area.objects.all(), cadre, roles.Module.REGISTRY, area_path="path")
+    assert set(visible.values_list("code", flat=True)) == {
+        areas["village"].code,
+        areas["grid"].code,
+    }
+    gate = make_user(Role.GATE)
+    assert not access.scope(
+        Area.objects.all(), gate, roles.Module.REGISTRY, area_path="path"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_inactive_user_has_no_rights(areas: dict[str, Area], make_user: Any) -> None:
+    user = make_user(Role.ADMIN)
+    user.is_active = False
+    assert not access.allowed(user, roles.Module.CORE, roles.VIEW)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from villageaid.conftest import PASSWORD
+from villageaid.core import idnumber, pii
+from villageaid.core.logging import redact
+
+ID = "11010519491231002X"
+
+
+def test_id_number_helpers() -> None:
+    assert idnumber.validate(" １１０１０５１９４９１２３１００２x ") == ID
+    assert idnumber.mask(ID) == "110105********002X"
+    assert idnumber.sex(ID) == "2"
+    with pytest.raises(idnumber.IdNumberError) as exc:
+        idnumber.validate("110105194912310021")
+    assert exc.value.reason == "checksum"
+    with pytest.raises(idnumber.IdNumberError) as exc:
+        idnumber.validate("1.10105E+17")
+    assert exc.value.reason == "lost_digits"
+
+
+def test_encryption_round_trip_and_keyed_hash() -> None:
+    token = pii.encrypt(ID)
+    assert ID not in token
+    assert pii.decrypt(token) == ID
+    assert pii.encrypt(ID) != token  # randomised
+    assert pii.lookup_hash(ID) == pii.lookup_hash(ID.lower())
+    assert pii.lookup_hash(ID) != pii.lookup_hash("110105194912310029")
+
+
+def test_logs_never_carry_an_id_number(caplog: Any) -> None:
+    assert redact(f"looked up {ID} today") == "looked up 110105********002X today"
+    logger = logging.getLogger("villageaid.test")
+    from villageaid.core.logging import RedactIdNumbers
+
+    logger.addFilter(RedactIdNumbers())
+    with caplog.at_level(logging.INFO):
+        logger.info("person %s moved", ID)
+    assert ID not in caplog.text
+    assert "110105********002X" in caplog.text
+
+
+@pytest.mark.django_db
+def test_login_lockout_after_repeated_failures(cadre: Any) -> None:
+    client = Client(enforce_csrf_checks=False)
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": cadre.username, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": cadre.username, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_works_and_lands_in_chinese(cadre: Any) -> None:
+    client = Client()
+    page = client.get("/accounts/login/")
+    assert page["Content-Language"] == "zh-hans"
+    assert "登录乡村帮扶平台" in page.content.decode()
+    response = client.post("/accounts/login/", {"username": cadre.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "今日待办" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_csrf_is_enforced_on_forms(cadre: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": cadre.username, "password": PASSWORD})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_security_headers(cadre: Any) -> None:
+    response = Client().get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_english_is_available(settings: Any) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert translation.gettext("今日待办") == "Today"
