@@ -197,13 +197,18 @@ def _name(value: object) -> str:
     return " ".join(text.split())
 
 
+_LOST_DIGITS = "证件号码被表格存成了数字，丢失了位数，请把该列设为文本后重新填写"
+
+
 def _id_number(value: object) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise _Invalid("lost_digits", "证件号码被表格存成了数字，丢失了位数，请把该列设为文本")
+        raise _Invalid("lost_digits", _LOST_DIGITS)
     try:
         return idnumber.validate(value)
     except idnumber.IdNumberError as exc:
-        code = {"lost_digits": "lost_digits", "checksum": "checksum"}.get(exc.reason, "id_format")
+        if exc.reason == "lost_digits":
+            raise _Invalid("lost_digits", _LOST_DIGITS) from exc
+        code = "checksum" if exc.reason == "checksum" else "id_format"
         raise _Invalid(code, str(exc)) from exc
 
 
