@@ -228,3 +228,16 @@ class TunnelModel:
             s.air_temp_c += condensed * heat_per_kg
             led.condensed_kg += condensed * p.mean_height_m
             led.condensation_heat_j += condensed * p.mean_height_m * LATENT_HEAT
+
+
+def water_to_hold_rh(
+    params: TunnelParams,
+    ach: float,
+    inside_temp_c: float,
+    inside_rh_pct: float,
+    outdoor_temp_c: float,
+    outdoor_rh_pct: float,
+) -> float:
+    """kg/h of evaporated water that replaces what `ach` air changes carry out (§3.4 table)."""
+    delta_x = abs_humidity(inside_temp_c, inside_rh_pct) - abs_humidity(outdoor_temp_c, outdoor_rh_pct)
+    return ach * params.volume_m3 * delta_x
