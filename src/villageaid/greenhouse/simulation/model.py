@@ -174,7 +174,9 @@ class TunnelModel:
         q_sun_soil = p.solar_to_soil * inside_sun
         g_v = (
             leak_flux(p, outdoor.wind_ms)
-            + vent_flux(p, s.vent_pct, outdoor.wind_ms, s.air_temp_c - t_o, 0.5 * (s.air_temp_c + t_o))
+            + vent_flux(
+                p, s.vent_pct, outdoor.wind_ms, s.air_temp_c - t_o, 0.5 * (s.air_temp_c + t_o)
+            )
             + (p.fan_flow_m3_s / p.floor_area_m2 if s.fan_on else 0.0)
         )
         mist_kg_s = p.mist_flow_l_min / 60.0 / p.floor_area_m2 * s.mist_s / 60.0
@@ -239,5 +241,7 @@ def water_to_hold_rh(
     outdoor_rh_pct: float,
 ) -> float:
     """kg/h of evaporated water that replaces what `ach` air changes carry out (§3.4 table)."""
-    delta_x = abs_humidity(inside_temp_c, inside_rh_pct) - abs_humidity(outdoor_temp_c, outdoor_rh_pct)
+    delta_x = abs_humidity(inside_temp_c, inside_rh_pct) - abs_humidity(
+        outdoor_temp_c, outdoor_rh_pct
+    )
     return ach * params.volume_m3 * delta_x

@@ -41,9 +41,7 @@ class TunnelParams:
     )
     solar_to_soil: float = _p(0.55, "[E] share absorbed by dark wet beds (albedo ≈ 0.15, rest)")
     soil_air_h: float = _p(7.0, "[E] W m⁻² K⁻¹ soil–air convection + radiation exchange")
-    soil_top_capacity: float = _p(
-        2.5e5, "[E] J m⁻² K⁻¹: 0.10 m moist loam at 2.5 MJ m⁻³ K⁻¹"
-    )
+    soil_top_capacity: float = _p(2.5e5, "[E] J m⁻² K⁻¹: 0.10 m moist loam at 2.5 MJ m⁻³ K⁻¹")
     soil_top_deep_k: float = _p(
         4.25, "[D] W m⁻² K⁻¹: conductivity 0.85 W m⁻¹ K⁻¹ [S Vanthoor, §3.2] over 0.20 m"
     )

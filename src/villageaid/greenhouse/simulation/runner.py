@@ -51,7 +51,9 @@ def _spun_up_model(trace: WeatherTrace, params: TunnelParams) -> TunnelModel:
     closed = ActuatorTargets(vent_pct=0.0, mist_s=0.0, shade_on=True)
     for i in range(n):
         model.step(_outdoor(trace, i), closed)
-    model.state.air_temp_c = float(trace.air_temp_c[0]) + (model.state.air_temp_c - float(trace.air_temp_c[n - 1]))
+    model.state.air_temp_c = float(trace.air_temp_c[0]) + (
+        model.state.air_temp_c - float(trace.air_temp_c[n - 1])
+    )
     model.ledger = type(model.ledger)()
     return model
 
@@ -93,7 +95,11 @@ def run_trace(
             switches += _count_switches(previous, targets)
         previous = targets
         model.step(outdoor, targets)
-        temps[i], rhs[i], vents[i] = model.state.air_temp_c, model.state.rh_pct, model.state.vent_pct
+        temps[i], rhs[i], vents[i] = (
+            model.state.air_temp_c,
+            model.state.rh_pct,
+            model.state.vent_pct,
+        )
         if progress is not None and i % 1440 == 0:
             progress(i / n)
     if progress is not None:

@@ -299,7 +299,9 @@ def read_weather(path: str | Path) -> WeatherTrace:
     steps = np.diff(t)
     step = float(steps[0])
     if not 60.0 <= step <= 3600.0 or step % 60.0:
-        raise ValueError(f"{path.name} row {first_row + 1}, column ts: step {step:.0f} s; need a whole 1–60 min")
+        raise ValueError(
+            f"{path.name} row {first_row + 1}, column ts: step {step:.0f} s; need a whole 1–60 min"
+        )
     bad = np.nonzero(steps != step)[0]
     if bad.size:
         row_no = int(bad[0]) + first_row + 1

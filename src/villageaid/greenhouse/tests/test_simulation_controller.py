@@ -53,7 +53,9 @@ def test_stale_data_stops_misting_and_leaves_a_minimal_crack() -> None:
 
 def test_missing_readings_are_stale_too() -> None:
     inp = _input()
-    inp = ControlInput(now=NOW, band=BAND, actuators=inp.actuators, air_temp=None, air_rh=inp.air_rh)
+    inp = ControlInput(
+        now=NOW, band=BAND, actuators=inp.actuators, air_temp=None, air_rh=inp.air_rh
+    )
     assert PlatformController().decide(inp).safe_mode
 
 

@@ -26,7 +26,9 @@ def test_a_long_collapse_is_one_event_and_two_collapses_are_two() -> None:
 def test_band_metrics_on_a_hand_made_series() -> None:
     temp = [10.0] * 60 + [20.0] * 60 + [4.0] * 60
     rh = [80.0] * 60 + [60.0] * 60 + [90.0] * 60
-    m = compute_metrics(temp_c=temp, rh_pct=rh, band=BAND, actuator_switches=3, water_l=12.345, policy="x")
+    m = compute_metrics(
+        temp_c=temp, rh_pct=rh, band=BAND, actuator_switches=3, water_l=12.345, policy="x"
+    )
     assert m["minutes"] == 180
     assert m["tib_temp_pct"] == pytest.approx(100 / 3, abs=1e-3)
     assert m["tib_rh_pct"] == pytest.approx(100 / 3, abs=1e-3)
@@ -38,7 +40,13 @@ def test_band_metrics_on_a_hand_made_series() -> None:
     assert m["minutes_above_20c"] == 0
     assert m["actuator_switches"] == 3 and m["water_l"] == 12.3
     assert m["policy"] == "x" and m["stage"] == "fruiting"
-    assert m["band"] == {"stage": "fruiting", "temp_min_c": 5.0, "temp_max_c": 18.0, "rh_min_pct": 65.0, "rh_max_pct": 85.0}
+    assert m["band"] == {
+        "stage": "fruiting",
+        "temp_min_c": 5.0,
+        "temp_max_c": 18.0,
+        "rh_min_pct": 65.0,
+        "rh_max_pct": 85.0,
+    }
 
 
 def test_mismatched_series_are_rejected() -> None:

@@ -169,7 +169,9 @@ def test_energy_and_water_ledgers_close() -> None:
         - led.vent_heat_loss_j
         - led.mist_cooling_j
     )
-    assert P.air_heat_capacity * (s.air_temp_c - t0) == pytest.approx(heat_in, abs=1e-6 * led.solar_air_j)
+    assert P.air_heat_capacity * (s.air_temp_c - t0) == pytest.approx(
+        heat_in, abs=1e-6 * led.solar_air_j
+    )
     water_in = led.soil_evap_kg + led.mist_evap_kg - led.vent_vapour_loss_kg - led.condensed_kg
     assert P.mean_height_m * (s.air_x - x0) == pytest.approx(water_in, abs=1e-9)
     assert led.mist_water_l > 0 and led.mist_evap_kg < led.mist_water_l / P.floor_area_m2

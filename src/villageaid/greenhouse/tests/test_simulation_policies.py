@@ -51,21 +51,40 @@ def _small_csv(tmp_path: Path) -> Path:
 def test_simulate_writes_the_report(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     metrics = simulate(_small_csv(tmp_path), "platform", report_path=report)
-    assert json.loads(report.read_text(encoding="utf-8"))["tib_joint_pct"] == metrics["tib_joint_pct"]
-    for key in ("minutes", "tib_temp_pct", "tib_rh_pct", "kh_above_max", "kh_below_min",
-                "rh_hours_below_min", "rh_drop_events", "max_temp_c", "min_temp_c",
-                "actuator_switches", "water_l", "policy", "stage", "band"):
+    assert (
+        json.loads(report.read_text(encoding="utf-8"))["tib_joint_pct"] == metrics["tib_joint_pct"]
+    )
+    for key in (
+        "minutes",
+        "tib_temp_pct",
+        "tib_rh_pct",
+        "kh_above_max",
+        "kh_below_min",
+        "rh_hours_below_min",
+        "rh_drop_events",
+        "max_temp_c",
+        "min_temp_c",
+        "actuator_switches",
+        "water_l",
+        "policy",
+        "stage",
+        "band",
+    ):
         assert key in metrics
 
 
-def test_command_prints_json_and_fails_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_prints_json_and_fails_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _small_csv(tmp_path)
     call_command("simulate_greenhouse", "--weather", str(path), "--policy", "villager")
     assert json.loads(capsys.readouterr().out)["policy"] == "villager"
     with pytest.raises(CommandError, match="unknown policy"):
         call_command("simulate_greenhouse", "--weather", str(path), "--policy", "nope")
     with pytest.raises(CommandError, match="unknown stage"):
-        call_command("simulate_greenhouse", "--weather", str(path), "--policy", "platform", "--stage", "x")
+        call_command(
+            "simulate_greenhouse", "--weather", str(path), "--policy", "platform", "--stage", "x"
+        )
     bad = tmp_path / "bad.csv"
     bad.write_text("ts,air_temp_c\n", encoding="utf-8")
     with pytest.raises(CommandError, match="missing column"):

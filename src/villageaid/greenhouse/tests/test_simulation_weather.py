@@ -38,7 +38,14 @@ def test_shipped_trace_follows_normals_and_has_the_hard_days() -> None:
     trace = read_weather(SHIPPED_TRACE)
     daily = trace.daily_max()
     assert daily[date(2020, 4, 25)] > 23.0  # warm spell
-    assert min(trace.air_temp_c[(trace.t >= trace.t[0] + 9 * 86400) & (trace.t < trace.t[0] + 10 * 86400)]) < -2.0
+    assert (
+        min(
+            trace.air_temp_c[
+                (trace.t >= trace.t[0] + 9 * 86400) & (trace.t < trace.t[0] + 10 * 86400)
+            ]
+        )
+        < -2.0
+    )
     gale = (trace.t >= trace.t[0] + 38 * 86400) & (trace.t < trace.t[0] + 39 * 86400)  # 8 April
     assert trace.wind_ms[gale].mean() > 7.0 and trace.rh_pct[gale].mean() < 40.0
     april = trace.t >= trace.t[0] + 31 * 86400
@@ -66,15 +73,21 @@ def test_reader_accepts_bom_gb18030_no_offset_and_hourly_steps(tmp_path: Path) -
     trace = read_weather(_write(tmp_path, "\ufeff" + HEADER + rows))
     assert trace.step_s == 3600
     assert trace.start.utcoffset() is not None and trace.start.hour == 0
-    assert read_weather(_write(tmp_path, HEADER + ",备注" + rows.replace(",0\n", ",0,晴\n"), "gb18030"))
+    assert read_weather(
+        _write(tmp_path, HEADER + ",备注" + rows.replace(",0\n", ",0,晴\n"), "gb18030")
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("ts,air_temp_c,rh_pct,wind_ms\n2020-03-01T00:00:00+08:00,1,2,3\n", "missing column(s) ghi_wm2"),
         (
-            HEADER + "\n2020-03-01T00:00:00+08:00,1,80,2,0\n2020-03-01T00:10:00+08:00,warm,80,2,0\n",
+            "ts,air_temp_c,rh_pct,wind_ms\n2020-03-01T00:00:00+08:00,1,2,3\n",
+            "missing column(s) ghi_wm2",
+        ),
+        (
+            HEADER
+            + "\n2020-03-01T00:00:00+08:00,1,80,2,0\n2020-03-01T00:10:00+08:00,warm,80,2,0\n",
             "row 3, column air_temp_c: not a number",
         ),
         (
@@ -96,10 +109,15 @@ def test_reader_accepts_bom_gb18030_no_offset_and_hourly_steps(tmp_path: Path) -
             "need a whole 1–60 min",
         ),
         (HEADER + "\n", "at least two data rows"),
-        (HEADER + "\n2020-03-01T00:00:00+08:00,1,80,nan,0\n2020-03-01T00:10:00+08:00,1,80,2,0\n", "wind_ms"),
+        (
+            HEADER + "\n2020-03-01T00:00:00+08:00,1,80,nan,0\n2020-03-01T00:10:00+08:00,1,80,2,0\n",
+            "wind_ms",
+        ),
     ],
 )
-def test_reader_rejects_bad_input_naming_row_and_column(tmp_path: Path, body: str, message: str) -> None:
+def test_reader_rejects_bad_input_naming_row_and_column(
+    tmp_path: Path, body: str, message: str
+) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         read_weather(_write(tmp_path, body))
 

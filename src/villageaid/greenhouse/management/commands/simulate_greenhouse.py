@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Simulate a morel tunnel under a weather trace with a control policy (metrics as JSON)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--weather", required=True, help="CSV: ts, air_temp_c, rh_pct, wind_ms, ghi_wm2")
+        parser.add_argument(
+            "--weather", required=True, help="CSV: ts, air_temp_c, rh_pct, wind_ms, ghi_wm2"
+        )
         parser.add_argument("--policy", required=True, help=f"one of: {', '.join(POLICIES)}")
         parser.add_argument("--stage", default="fruiting", help=f"one of: {', '.join(STAGES)}")
         parser.add_argument("--report", help="also write the metrics JSON to this file")
