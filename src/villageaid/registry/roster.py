@@ -508,8 +508,7 @@ class _Parser:
         self.rejected_rows.setdefault(number, cells)
 
     def is_person_row(self, cells: list[Any]) -> bool:
-        keys = ("id_number", "name", "household_code")
-        if all(self.cell(cells, k) is None for k in keys):
+        if self.cell(cells, "id_number") is None and self.cell(cells, "name") is None:
             return False  # blank, a total or a "填表人" footer
         id_cell = self.cell(cells, "id_number")
         return not (isinstance(id_cell, str) and _HEADER_INDEX.get(_header_key(id_cell)))

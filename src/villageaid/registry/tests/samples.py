@@ -1,0 +1,38 @@
+"""Objects for the URL permission test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from villageaid.registry.models import Household, Person
+
+
+def household_in(area: Any, code: str) -> Household:
+    household = Household.objects.create(code=code, village=area, household_type="tuopin")
+    person = Person(
+        household=household,
+        name="测试",
+        relationship="01",
+        sex="2",
+        birth_date=dt.date(1949, 12, 31),
+    )
+    person.set_id_number(
+        "11010519491231002X" if code.endswith("1") else "110105194912310029"[:17] + "X"
+    )
+    person.save()
+    return household
+
+
+def _households(areas: dict[str, Any]) -> dict[str, Any]:
+    own = household_in(areas["village"], "H-OWN-1")
+    other = Household.objects.create(code="H-OTHER-2", village=areas["neighbour"])
+    return {
+        "own": {"pk": own.pk},
+        "other": {"pk": other.pk},
+        "own_url": f"/api/v1/registry/households/{own.pk}",
+        "other_url": f"/api/v1/registry/households/{other.pk}",
+    }
+
+
+SAMPLES = {"household-card": _households, "api:household": _households}
