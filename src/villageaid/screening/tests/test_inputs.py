@@ -1,3 +1,4 @@
+# ruff: noqa: S608
 """Bad input, encodings, Parquet, overrides and the condition language."""
 
 from __future__ import annotations
