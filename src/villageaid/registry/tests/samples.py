@@ -9,7 +9,10 @@ from villageaid.registry.models import Household, Person
 
 
 def household_in(area: Any, code: str) -> Household:
-    household = Household.objects.create(code=code, village=area, household_type="tuopin")
+    grid = area.children.filter(level="grid").first()
+    household = Household.objects.create(
+        code=code, village=area, grid=grid, area_path=(grid or area).path, household_type="tuopin"
+    )
     person = Person(
         household=household,
         name="测试",
@@ -26,7 +29,9 @@ def household_in(area: Any, code: str) -> Household:
 
 def _households(areas: dict[str, Any]) -> dict[str, Any]:
     own = household_in(areas["village"], "H-OWN-1")
-    other = Household.objects.create(code="H-OTHER-2", village=areas["neighbour"])
+    other = Household.objects.create(
+        code="H-OTHER-2", village=areas["neighbour"], area_path=areas["neighbour"].path
+    )
     return {
         "own": {"pk": own.pk},
         "other": {"pk": other.pk},
