@@ -187,7 +187,10 @@ def generate_weihai(
         sunrise = 6.3 - 0.9 * min(1.0, d / 61.0)  # ≈ 06:20 on 1 March → 05:25 late April
         noise_t = 0.9 * noise_t + rng.normal(0.0, 0.12)
         temp[i] = _diurnal_temp(hour, today, tomorrow, sunrise) + noise_t
-        vapour = today.rh / 100.0 * sat_vapour_pressure(0.5 * (today.tmax + today.tmin))
+        # daily vapour pressure, blended across the day so midnight has no step
+        v_today = today.rh / 100.0 * sat_vapour_pressure(0.5 * (today.tmax + today.tmin))
+        v_next = tomorrow.rh / 100.0 * sat_vapour_pressure(0.5 * (tomorrow.tmax + tomorrow.tmin))
+        vapour = v_today + (v_next - v_today) * max(0.0, hour - 12.0) / 12.0
         rh[i] = min(99.0, max(12.0, 100.0 * vapour / sat_vapour_pressure(temp[i])))
         noise_w = 0.85 * noise_w + rng.normal(0.0, 0.35)
         afternoon = 1.0 + 0.35 * math.sin(math.pi * (hour - 8.0) / 12.0) if 8 <= hour <= 20 else 0.8
