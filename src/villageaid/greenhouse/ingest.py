@@ -1,0 +1,220 @@
+"""Inbound telemetry (INTERFACES 4.1): one pure parser per format, and the
+service that stores what they parse.
+
+Formats are a registry: each entry of ``FORMATS`` matches a topic and turns
+its payload into :class:`ParsedReading` rows, raising ``ValueError`` when the
+payload is invalid. Adding a format is adding a parser and one line there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+
+from villageaid.greenhouse.models import Reading, Sensor
+
+logger = logging.getLogger(__name__)
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+# Measurements the platform JSON may carry, with their units.
+MEASUREMENTS: dict[str, str] = {
+    "air_temp": "°C",
+    "air_rh": "%",
+    "soil_temp": "°C",
+    "soil_moisture": "%",
+    "co2": "ppm",
+    "lux": "lx",
+    "outdoor_temp": "°C",
+    "outdoor_rh": "%",
+}
+TASMOTA_SENSORS = ("AM2301", "SHT3X", "BME280", "DS18B20")
+TASMOTA_FIELDS = ("Temperature", "Humidity", "Pressure", "DewPoint")
+
+
+@dataclass(frozen=True)
+class ParsedReading:
+    """A value for a sensor named either by house (``park``/``house``/``key``, the
+    platform format) or by device (``device``/``key`` = the sensor's source key)."""
+
+    ts: datetime
+    value: float
+    key: str
+    device: str = ""
+    park: str = ""
+    house: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    payload: bytes
+    received_at: datetime
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValueError(f"not a number: {raw!r}")
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {raw!r}")
+    return value
+
+
+def _timestamp(raw: Any, default: datetime) -> datetime:
+    """ISO 8601; without an offset the time is Asia/Shanghai."""
+    if raw is None:
+        return default
+    if not isinstance(raw, str):
+        raise ValueError(f"bad timestamp: {raw!r}")
+    ts = datetime.fromisoformat(raw)
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=LOCAL_TZ)
+
+
+def _json_object(payload: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError("JSON payload is not an object")
+    return data
+
+
+def parse_platform(match: re.Match[str], payload: bytes, now: datetime) -> list[ParsedReading]:
+    data = _json_object(payload)
+    ts = _timestamp(data.get("ts"), now)
+    park, house = match["park"], match["house"]
+    rows = [
+        ParsedReading(ts=ts, value=_number(data[key]), key=key, park=park, house=house)
+        for key in MEASUREMENTS
+        if key in data
+    ]
+    if not rows:
+        raise ValueError("no measurement in payload")
+    return rows
+
+
+def parse_tasmota(match: re.Match[str], payload: bytes, now: datetime) -> list[ParsedReading]:
+    data = _json_object(payload)
+    ts = _timestamp(data.get("Time"), now)
+    rows = []
+    for name, values in data.items():
+        if not name.startswith(TASMOTA_SENSORS) or not isinstance(values, dict):
+            continue
+        for key in TASMOTA_FIELDS:
+            if key in values:
+                value = _number(values[key])
+                rows.append(ParsedReading(ts, value, f"{name}.{key}", device=match["device"]))
+    if not rows:
+        raise ValueError("no supported sensor in payload")
+    return rows
+
+
+def parse_esphome(match: re.Match[str], payload: bytes, now: datetime) -> list[ParsedReading]:
+    try:
+        text = payload.decode().strip()
+    except UnicodeDecodeError:
+        raise ValueError("payload is not text") from None
+    return [ParsedReading(now, _number(text), match["name"], device=match["device"])]
+
+
+Parser = Callable[[re.Match[str], bytes, datetime], list[ParsedReading]]
+FORMATS: list[tuple[re.Pattern[str], Parser]] = [
+    (re.compile(r"^villageaid/(?P<park>[^/]+)/(?P<house>[^/]+)/telemetry$"), parse_platform),
+    (re.compile(r"^tele/(?P<device>[^/]+)/SENSOR$"), parse_tasmota),
+    (re.compile(r"^(?P<device>[^/]+)/sensor/(?P<name>[^/]+)/state$"), parse_esphome),
+]
+# Subscriptions covering the formats above.
+TOPICS = ("villageaid/+/+/telemetry", "tele/+/SENSOR", "+/sensor/+/state")
+
+
+def parse_message(topic: str, payload: bytes, received_at: datetime) -> list[ParsedReading]:
+    """Readings in one message; ``ValueError`` for an unknown topic or a bad payload."""
+    for pattern, parser in FORMATS:
+        match = pattern.match(topic)
+        if match:
+            return parser(match, payload, received_at)
+    raise ValueError(f"unknown topic {topic}")
+
+
+# --- storing ------------------------------------------------------------------
+
+
+def _sensor_map(parsed: list[ParsedReading]) -> dict[tuple[str, str, str], Sensor]:
+    """Sensors keyed as readings name them: (park, house, key) or ("", device, key)."""
+    houses = {(r.park, r.house) for r in parsed if not r.device}
+    devices = {r.device for r in parsed if r.device}
+    query = Q(device__in=devices)
+    for park, house in houses:
+        query |= Q(house__park__code=park, house__code=house)
+    found: dict[tuple[str, str, str], Sensor] = {}
+    rows = Sensor.objects.filter(query).select_related("house__park").order_by("-position", "-pk")
+    for sensor in rows:  # the unpositioned / first sensor of a key wins for the platform format
+        if sensor.device in devices:
+            found[("", sensor.device, sensor.source_key)] = sensor
+        found[(sensor.house.park.code, sensor.house.code, sensor.key)] = sensor
+    return found
+
+
+def _target(row: ParsedReading) -> tuple[str, str, str]:
+    return ("", row.device, row.key) if row.device else (row.park, row.house, row.key)
+
+
+def _parse_all(messages: Iterable[Message], counts: Counter[str]) -> list[ParsedReading]:
+    parsed: list[ParsedReading] = []
+    for message in messages:
+        counts["messages"] += 1
+        try:
+            parsed += parse_message(message.topic, message.payload, message.received_at)
+        except ValueError as exc:
+            counts["invalid"] += 1
+            logger.warning("invalid telemetry on %s: %s", message.topic, exc)
+    return parsed
+
+
+def _move_current(newest: dict[int, Reading]) -> None:
+    """Move each sensor's current value, only forward in time (safe against races)."""
+    for sensor_id, reading in newest.items():
+        Sensor.objects.filter(
+            Q(current_at__isnull=True) | Q(current_at__lt=reading.ts), pk=sensor_id
+        ).update(current_value=reading.value, current_at=reading.ts)
+
+
+def readings_ingest(*, messages: Iterable[Message]) -> Counter[str]:
+    """Parse and store a batch of messages; returns counts (messages, invalid,
+    readings, unmapped). Duplicates (QoS 1 redelivery) are dropped by the
+    (sensor, ts) constraint; an older reading is kept but does not become current."""
+    counts: Counter[str] = Counter()
+    parsed = _parse_all(messages, counts)
+    if not parsed:
+        return counts
+    sensors = _sensor_map(parsed)
+    readings: list[Reading] = []
+    newest: dict[int, Reading] = {}
+    for row in parsed:
+        sensor = sensors.get(_target(row))
+        if sensor is None:
+            counts["unmapped"] += 1
+            logger.info("no sensor for %s", row)
+            continue
+        reading = Reading(sensor=sensor, ts=row.ts, value=row.value)
+        readings.append(reading)
+        if sensor.pk not in newest or newest[sensor.pk].ts < row.ts:
+            newest[sensor.pk] = reading
+    with transaction.atomic():
+        Reading.objects.bulk_create(readings, ignore_conflicts=True)
+        _move_current(newest)
+    counts["readings"] += len(readings)
+    return counts

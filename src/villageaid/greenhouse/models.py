@@ -1,0 +1,129 @@
+"""Greenhouse parks, houses (tunnels), their sensors and readings, and the
+commands sent to actuators (INTERFACES 4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villageaid.core.models import Area
+
+
+class Park(models.Model):
+    """A group of houses run together; ``code`` is the ``<park>`` of MQTT topics."""
+
+    code = models.SlugField(_("园区编号"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    village = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="greenhouse_parks", verbose_name=_("行政村")
+    )
+    area_path = models.CharField(
+        max_length=255, db_index=True, editable=False, help_text=_("村的路径，用于按区域授权")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("园区")
+        verbose_name_plural = _("园区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class House(models.Model):
+    """One tunnel; ``code`` is the ``<house>`` of MQTT topics, unique within its park."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, related_name="houses", verbose_name=_("园区")
+    )
+    code = models.SlugField(_("大棚编号"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    length_m = models.FloatField(_("长度（米）"), default=60.0)
+    width_m = models.FloatField(_("跨度（米）"), default=8.0)
+    film_transmittance = models.FloatField(_("棚膜透光率"), default=0.8)
+    shade_transmittance = models.FloatField(_("遮阳网透光率"), default=0.3)
+    has_motors = models.BooleanField(_("电动卷膜"), default=False)
+
+    class Meta:
+        ordering = ["park", "code"]
+        verbose_name = _("大棚")
+        verbose_name_plural = _("大棚")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "code"], name="house_code_unique_in_park")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id}/{self.code}"
+
+
+class Sensor(models.Model):
+    """One measurement in one house; ``device`` + ``source_key`` map a Tasmota or
+    ESPHome device's value to it (``AM2301.Temperature``, or the ESPHome sensor name)."""
+
+    house = models.ForeignKey(
+        House, on_delete=models.CASCADE, related_name="sensors", verbose_name=_("大棚")
+    )
+    key = models.CharField(_("测量项"), max_length=32, help_text=_("air_temp、air_rh、co2 等"))
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    position = models.CharField(_("位置"), max_length=32, blank=True)
+    device = models.CharField(_("设备"), max_length=64, blank=True, db_index=True)
+    source_key = models.CharField(_("设备内名称"), max_length=64, blank=True)
+    current_value = models.FloatField(_("当前值"), null=True, blank=True)
+    current_at = models.DateTimeField(_("当前值时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["house", "key", "position"]
+        verbose_name = _("传感器")
+        verbose_name_plural = _("传感器")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["house", "key", "position"], name="sensor_unique_in_house"
+            ),
+            models.UniqueConstraint(
+                fields=["device", "source_key"],
+                condition=~Q(device=""),
+                name="sensor_unique_device_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.key} {self.position}".strip()
+
+
+class Reading(models.Model):
+    """One measured value; the (sensor, ts) constraint drops QoS-1 redeliveries."""
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="readings")
+    ts = models.DateTimeField()
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["sensor", "ts"]
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "ts"], name="reading_once_per_sensor_ts")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.ts:%Y-%m-%d %H:%M:%S} {self.value}"
+
+
+class Command(models.Model):
+    """A command to an actuator, stored with its reason whether or not it was sent."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="commands")
+    actuator = models.CharField(_("执行器"), max_length=32)
+    value = models.FloatField(_("设定值"))
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
+    reason = models.CharField(_("原因"), max_length=255, blank=True)
+    ts = models.DateTimeField(default=timezone.now, db_index=True)
+    sent = models.BooleanField(_("已发送"), default=False)
+
+    class Meta:
+        ordering = ["-ts"]
+        verbose_name = _("控制指令")
+        verbose_name_plural = _("控制指令")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.actuator}={self.value}{self.unit}"
