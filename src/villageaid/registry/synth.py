@@ -27,7 +27,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError
 
 from villageaid.registry import labels
-from villageaid.registry.roster import ROSTER_HEADERS, safe_cell
+from villageaid.registry.roster import ROSTER_HEADERS, check_digit, safe_cell
 
 __all__ = [
     "BEIMA_CODE",
@@ -77,14 +77,6 @@ AREAS: tuple[dict[str, str], ...] = (
 
 
 # --- ID numbers -----------------------------------------------------------------------------
-
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def check_digit(first17: str) -> str:
-    """GB 11643 check character (ISO 7064 MOD 11-2) of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
 
 
 def make_id(area: str, birth: dt.date, sequence: int) -> str:

@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from villageaid.core import idnumber
 from villageaid.registry import labels, synth
-from villageaid.registry.roster import parse_roster
+from villageaid.registry.roster import check_digit, parse_roster, validate_id
 
 NAME_CHARS = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾于丛毕谷秀英建国华明丽"
@@ -95,3 +96,31 @@ def test_random_registries_survive_a_roster(
     assert result.rejected == []
     assert result.persons == persons
     assert result.households == households
+
+
+def _verdict(check: object, value: str) -> str:
+    try:
+        return str(check(value))  # type: ignore[operator]
+    except idnumber.IdNumberError as exc:
+        return f"error:{exc.reason}:{exc}"
+    except KeyError:  # python-stdnum on area codes known only above county level
+        return "error:format:证件号码格式错误"
+
+
+ID_LIKE = st.one_of(
+    st.from_regex(
+        r"(11|37|44|99)[0-9]{4}(19|20)[0-9]{2}[01][0-9][0-3][0-9][0-9]{3}[0-9Xx]", fullmatch=True
+    ),
+    st.text("0123456789Xx .E+", max_size=20),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=ID_LIKE, area=st.sampled_from(["371081", "371003", "372132", "110105", "999999"]))
+def test_fast_id_validation_agrees_with_core(value: str, area: str) -> None:
+    candidates = [value]
+    if len(value) == 18 and value[:17].isdigit():
+        first17 = area + value[6:17]
+        candidates.append(first17 + check_digit(first17))
+    for candidate in candidates:
+        assert _verdict(validate_id, candidate) == _verdict(idnumber.validate, candidate)
