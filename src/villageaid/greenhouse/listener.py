@@ -1,0 +1,144 @@
+"""The MQTT telemetry listener behind ``villageaid mqtt-listen``.
+
+paho-mqtt runs the network loop in its own thread and queues each message;
+this thread writes them in batches through :func:`ingest.readings_ingest` and
+only then acknowledges them (manual QoS-1 acks), so with the persistent MQTT 5
+session a crash loses nothing: unacknowledged messages are redelivered and the
+(sensor, ts) constraint drops the duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections
+from django.utils import timezone
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from villageaid.greenhouse.ingest import TOPICS, Message, readings_ingest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    url: str
+    client_id: str
+    shared: str = ""
+    session_expiry: int = 3600
+    max_seconds: float | None = None
+    max_messages: int | None = None
+    batch_size: int = 500
+    batch_seconds: float = 1.0
+
+
+def subscriptions(shared: str = "") -> list[tuple[str, int]]:
+    prefix = f"$share/{shared}/" if shared else ""
+    return [(prefix + topic, 1) for topic in TOPICS]
+
+
+def _client(options: Options, inbox: queue.Queue[Any], ready: threading.Event) -> mqtt.Client:
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2,
+        client_id=options.client_id,
+        protocol=mqtt.MQTTv5,
+        manual_ack=True,
+    )
+
+    def on_connect(c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            logger.error("MQTT connect refused: %s", reason)
+            return
+        c.subscribe(subscriptions(options.shared))
+
+    def on_subscribe(_c: mqtt.Client, _u: Any, _m: int, reasons: list[Any], _p: Any) -> None:
+        logger.info("subscribed: %s", [str(r) for r in reasons])
+        ready.set()
+
+    def on_message(_c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        inbox.put((Message(msg.topic, msg.payload, timezone.now()), msg.mid, msg.qos))
+
+    client.on_connect = on_connect
+    client.on_subscribe = on_subscribe
+    client.on_message = on_message
+    return client
+
+
+def _connect(client: mqtt.Client, options: Options) -> None:
+    url = urlsplit(options.url)
+    if url.username:
+        client.username_pw_set(url.username, url.password)
+    if url.scheme == "mqtts":
+        client.tls_set()
+    properties = Properties(PacketTypes.CONNECT)
+    properties.SessionExpiryInterval = options.session_expiry
+    port = url.port or (8883 if url.scheme == "mqtts" else 1883)
+    client.connect(url.hostname or "127.0.0.1", port, clean_start=False, properties=properties)
+
+
+def _next_batch(inbox: queue.Queue[Any], options: Options, wait: float) -> list[Any]:
+    """Messages that arrive within ``batch_seconds`` of the first (at most ``batch_size``)."""
+    try:
+        batch = [inbox.get(timeout=max(wait, 0.01))]
+    except queue.Empty:
+        return []
+    until = time.monotonic() + options.batch_seconds
+    while len(batch) < options.batch_size and (left := until - time.monotonic()) > 0:
+        try:
+            batch.append(inbox.get(timeout=left))
+        except queue.Empty:
+            break
+    return batch
+
+
+def _write(client: mqtt.Client, batch: list[Any], counts: Counter[str]) -> None:
+    close_old_connections()
+    try:
+        counts.update(readings_ingest(messages=[message for message, _mid, _qos in batch]))
+    except Exception:  # a database outage must not kill the listener; the broker redelivers
+        logger.exception("could not store %d telemetry messages", len(batch))
+        counts["failed"] += len(batch)
+        return
+    for _message, mid, qos in batch:
+        client.ack(mid, qos)
+
+
+def listen(
+    options: Options, ready: threading.Event | None = None, stop: threading.Event | None = None
+) -> Counter[str]:
+    """Receive and store telemetry until ``max_seconds`` or ``max_messages`` is reached or
+    ``stop`` is set (forever when none is); returns the counts of what was handled.
+    ``ready`` is set once the subscriptions are granted."""
+    inbox: queue.Queue[Any] = queue.Queue()
+    ready = ready or threading.Event()
+    client = _client(options, inbox, ready)
+    _connect(client, options)
+    client.loop_start()
+    counts: Counter[str] = Counter()
+    deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
+    try:
+        while True:
+            wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
+            batch = _next_batch(inbox, options, wait)
+            if batch:
+                _write(client, batch, counts)
+            if options.max_messages and counts["messages"] >= options.max_messages:
+                break
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if stop is not None and stop.is_set():
+                break
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    logger.info("mqtt listener stopped: %s", dict(counts))
+    return counts

@@ -1,0 +1,44 @@
+"""`villageaid mqtt-listen`: store greenhouse telemetry from the MQTT broker (INTERFACES 4.1)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from villageaid.greenhouse.listener import Options, listen
+
+
+class Command(BaseCommand):
+    help = "Subscribe to greenhouse telemetry (platform JSON, Tasmota, ESPHome) and store it."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--url", default=None, help="broker URL (default settings.MQTT_URL)")
+        parser.add_argument(
+            "--client-id",
+            default=f"villageaid-listen-{socket.gethostname()}",
+            help="stable id: the broker keeps this client's session while it is away",
+        )
+        parser.add_argument("--shared", default="", help="subscribe as $share/GROUP/...")
+        parser.add_argument("--session-expiry", type=int, default=3600, help="seconds")
+        parser.add_argument("--max-seconds", type=float, default=None)
+        parser.add_argument("--max-messages", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = Options(
+            url=options["url"] or settings.MQTT_URL,
+            client_id=options["client_id"],
+            shared=options["shared"],
+            session_expiry=options["session_expiry"],
+            max_seconds=options["max_seconds"],
+            max_messages=options["max_messages"],
+        )
+        try:
+            counts = listen(config)
+        except OSError as exc:
+            raise CommandError(f"cannot reach the MQTT broker at {config.url}: {exc}") from exc
+        self.stdout.write(json.dumps(dict(counts), sort_keys=True))
