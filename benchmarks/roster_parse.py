@@ -46,7 +46,9 @@ def main() -> int:
         path = args.keep or Path(tmp) / "roster.xlsx"
         written = write(path, args.persons, args.messy)
         size_mb = path.stat().st_size / 1e6
-        print(f"wrote {args.persons:,} persons to {path.name} ({size_mb:.1f} MB) in {written:.1f} s")
+        print(
+            f"wrote {args.persons:,} persons to {path.name} ({size_mb:.1f} MB) in {written:.1f} s"
+        )
         rss_before = peak_rss_mb()
         start = time.perf_counter()
         result = parse_roster(path, village_exists=lambda code: code == synth.BEIMA_CODE)
