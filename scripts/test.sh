@@ -15,7 +15,7 @@ DATABASE_URL="sqlite:///$(mktemp -d)/test.sqlite3" $BIN/python -m pytest "$@"
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/villageaid}"
 if $BIN/python scripts/pg_ready.py "$PG_URL"; then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$PG_URL" $BIN/python -m pytest "$@"
+  DATABASE_URL="$PG_URL" $BIN/python -m pytest -m "not spark" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is required in CI but is not reachable at $PG_URL" >&2
   exit 1

@@ -63,7 +63,8 @@ def is_valid(value: object) -> bool:
 
 
 def calc_check_digit(first17: str) -> str:
-    return str(ric.calc_check_digit(first17))
+    """The check character for the first 17 digits (stdnum wants a full-length number)."""
+    return str(ric.calc_check_digit(first17[:17] + "0"))
 
 
 def birth_date(id_number: str) -> dt.date:

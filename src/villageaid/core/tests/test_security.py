@@ -17,6 +17,7 @@ def test_id_number_helpers() -> None:
     assert idnumber.validate(" １１０１０５１９４９１２３１００２x ") == ID
     assert idnumber.mask(ID) == "110105********002X"
     assert idnumber.sex(ID) == "2"
+    assert idnumber.calc_check_digit(ID[:17]) == "X"
     with pytest.raises(idnumber.IdNumberError) as exc:
         idnumber.validate("110105194912310021")
     assert exc.value.reason == "checksum"

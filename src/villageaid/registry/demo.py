@@ -1,0 +1,18 @@
+"""Demo registry: the village of Beima (INTERFACES section 6)."""
+
+from __future__ import annotations
+
+from villageaid.core.demo import BEIMA, DemoContext
+from villageaid.registry import synth
+from villageaid.registry.models import Household
+from villageaid.registry.services import registry_commit
+
+
+def load(ctx: DemoContext) -> None:
+    if Household.objects.filter(village_id=BEIMA).exists():
+        return
+    village = synth.beima_village()
+    counts = registry_commit(
+        households=village.households, persons=village.persons, actor=None, source="demo: 北马村"
+    )
+    ctx.say(f"  北马村: {counts['households_created']} 户, {counts['persons_created']} 人")

@@ -1,0 +1,65 @@
+"""Reads of the registry, always scoped through core.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from villageaid.core import access, idnumber, pii, roles
+from villageaid.registry.models import Household
+
+MODULE = roles.Module.REGISTRY
+
+
+def households_for(user: Any, action: str = roles.VIEW) -> QuerySet[Household]:
+    return access.scope(Household.objects.all(), user, MODULE, action, area_path="area_path")
+
+
+def household_get(user: Any, pk: int, action: str = roles.VIEW) -> Household:
+    return access.get_for(
+        Household.objects.select_related("village"),
+        user,
+        MODULE,
+        action,
+        area_path="area_path",
+        pk=pk,
+    )
+
+
+def household_search(
+    user: Any, *, query: str = "", filters: dict[str, str] | None = None
+) -> QuerySet[Household]:
+    """Search by name, household code or full ID number (through the keyed hash)."""
+    rows = households_for(user).select_related("village")
+    query = query.strip()
+    if query:
+        normal = idnumber.normalise(query)
+        if len(normal) == 18:
+            rows = rows.filter(members__id_hash=pii.lookup_hash(normal))
+        else:
+            rows = rows.filter(Q(code__startswith=query) | Q(members__name__startswith=query))
+    for field, value in (filters or {}).items():
+        if not value:
+            continue
+        if field == "risk_type":
+            rows = rows.filter(risk_types__contains=value)
+        elif field == "problem":
+            rows = rows.filter(_problem_q(value))
+        elif field in {"household_type", "monitoring_status", "village"}:
+            rows = rows.filter(**{field if field != "village" else "village_id": value})
+    return rows.annotate(
+        member_count=Count("members", filter=Q(members__status="active"))
+    ).distinct()
+
+
+def _problem_q(problem: str) -> Q:
+    return {
+        "education": Q(education_ok=False),
+        "medical": Q(medical_ok=False),
+        "housing": Q(housing_grade__in=["C", "D"]),
+        "water": Q(water_quantity_ok=False)
+        | Q(water_quality_ok=False)
+        | Q(water_access_ok=False)
+        | Q(water_assurance_ok=False),
+    }.get(problem, Q())
