@@ -18,6 +18,10 @@ def test_id_number_helpers() -> None:
     assert idnumber.mask(ID) == "110105********002X"
     assert idnumber.sex(ID) == "2"
     assert idnumber.calc_check_digit(ID[:17]) == "X"
+    # Historical address codes stay valid (Wendeng's 372132 before 1983).
+    old = "37213219500101001"
+    assert idnumber.is_valid(old + idnumber.calc_check_digit(old))
+    assert not idnumber.is_valid("11010519491331002X")  # no 31st of the 13th month
     with pytest.raises(idnumber.IdNumberError) as exc:
         idnumber.validate("110105194912310021")
     assert exc.value.reason == "checksum"
