@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, bind: str, load_only: bool, **options: Any) -> None:
         password = os.environ.get("DEMO_PASSWORD") or "Demo-" + settings.SECRET_KEY[:8]
         ctx = demo.DemoContext(password=password, stdout=self.stdout, bind=bind)
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         ctx.say("加载演示数据 (loading the demo village) ...")
         demo.load_all(ctx)
