@@ -51,7 +51,7 @@ def validate(value: object) -> str:
         raise IdNumberError("lost_digits", "证件号码被表格存成了数字，丢失了位数")
     if len(text) != 18:
         raise IdNumberError("length", "证件号码应为18位")
-    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+    if not text[:17].isdigit():
         raise IdNumberError("format", "证件号码格式错误")
     try:
         born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
