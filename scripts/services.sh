@@ -10,7 +10,11 @@ fi
 if ! up 1883 && command -v mosquitto >/dev/null; then
   mosquitto -d -c /etc/mosquitto/mosquitto.conf || true
 fi
-if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || true
+# Debian's Chromium for the browser tests and a CJK font for screenshots and PDFs.
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) || true
 fi
 exit 0
