@@ -127,3 +127,38 @@ class Command(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house_id} {self.actuator}={self.value}{self.unit}"
+
+
+class Harvest(models.Model):
+    """A day's pick from one house, by grade; weights are integer grams (shown in jin).
+    Sales turns these into lots."""
+
+    class Grade(models.TextChoices):
+        A = "A", _("一级")
+        B = "B", _("二级")
+        C = "C", _("三级")
+
+    house = models.ForeignKey(
+        House, on_delete=models.PROTECT, related_name="harvests", verbose_name=_("大棚")
+    )
+    date = models.DateField(_("采收日期"), db_index=True)
+    grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
+    grams = models.PositiveIntegerField(_("重量（克）"))
+    picked_by = models.CharField(_("采摘人"), max_length=100, blank=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    area_path = models.CharField(
+        max_length=255, db_index=True, editable=False, help_text=_("园区所在村的路径")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-date", "house"]
+        verbose_name = _("采收记录")
+        verbose_name_plural = _("采收记录")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.date} {self.grade} {self.grams}g"
+
+    @property
+    def jin(self) -> float:
+        return self.grams / 500
