@@ -61,8 +61,32 @@ def load_all(ctx: DemoContext) -> None:
             loader(ctx)
 
 
+def start_worker() -> Callable[[], None]:
+    """A background-job worker in a thread, so the demo needs no second process."""
+    import threading
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="demo-worker",
+        excluded_queue_names=[],
+    )
+    threading.Thread(target=worker.run, name="demo-worker", daemon=True).start()
+
+    def stop() -> None:
+        worker.running = False
+
+    return stop
+
+
 def start_all(ctx: DemoContext) -> list[Callable[[], None]]:
-    stops: list[Callable[[], None]] = []
+    stops: list[Callable[[], None]] = [start_worker()]
     for _label, module in demo_modules():
         starter = getattr(module, "start", None)
         if starter is not None:

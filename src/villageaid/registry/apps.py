@@ -11,3 +11,5 @@ class RegistryConfig(AppConfig):
         from villageaid.core.navigation import Entry, register
 
         register(Entry(_("农户"), "household-list", roles.Module.REGISTRY, order=10))
+
+        import villageaid.registry.imports  # noqa: F401 - registers the import job kinds

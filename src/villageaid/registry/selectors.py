@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from villageaid.core import access, idnumber, pii, roles
-from villageaid.registry.models import Household
+from villageaid.registry.models import Household, RosterImport
 
 MODULE = roles.Module.REGISTRY
 
@@ -63,3 +65,19 @@ def _problem_q(problem: str) -> Q:
         | Q(water_access_ok=False)
         | Q(water_assurance_ok=False),
     }.get(problem, Q())
+
+
+def imports_for(user: Any) -> QuerySet[RosterImport]:
+    """Imports the user may see: their own, or any in their area for its editors."""
+    rows = RosterImport.objects.select_related("village", "job")
+    if user.is_superuser:
+        return rows
+    return rows.filter(Q(created_by=user) | Q(access.area_q(user, "village__path"))).filter(
+        Q(village__isnull=False) | Q(created_by=user)
+    )
+
+
+def import_get(user: Any, pk: int) -> RosterImport:
+    if not access.allowed(user, MODULE, roles.EDIT):
+        raise PermissionDenied
+    return get_object_or_404(imports_for(user), pk=pk)

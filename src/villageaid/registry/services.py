@@ -229,3 +229,49 @@ def _person_row(h: Household, p: Person, full_ids: bool) -> dict[str, str]:
         "medical_insurance": "1" if p.medical_insurance else "0",
         "status": p.status,
     }
+
+
+EDITABLE = (
+    "household_type",
+    "monitoring_status",
+    "monitoring_category",
+    "risk_types",
+    "phone",
+    "address",
+    "group_name",
+    "food_clothing_ok",
+    "education_ok",
+    "medical_ok",
+    "housing_grade",
+    "water_quantity_ok",
+    "water_quality_ok",
+    "water_access_ok",
+    "water_assurance_ok",
+    "water_standard",
+)
+
+
+def household_update(*, household: Household, actor: Any, **changes: Any) -> Household:
+    """Edit a household's facts; records history and an audit event with before/after."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ServiceError(f"不能修改: {', '.join(sorted(unknown))}", code="not_editable")
+    if changes.get("monitoring_status") == "monitored" and not changes.get(
+        "risk_types", household.risk_types
+    ):
+        raise ServiceError("监测户至少要有一个风险类型", code="risk_required")
+    before = {name: str(getattr(household, name)) for name in changes}
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(household, name, value)
+        household._change_reason = "edit"  # type: ignore[attr-defined]
+        household.save()
+        audit.record(
+            actor=actor,
+            action="registry.household.update",
+            obj=household,
+            area=household.village,
+            before=before,
+            after={name: str(value) for name, value in changes.items()},
+        )
+    return household

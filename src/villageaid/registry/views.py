@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from villageaid.core import access, pii, roles
-from villageaid.registry import labels, selectors
+from villageaid.core.errors import ServiceError
+from villageaid.registry import export, forms, imports, labels, selectors, services
 
 MODULE = roles.Module.REGISTRY
 FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "problem")
@@ -24,6 +27,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "villages": access.visible_areas(request.user).filter(level="village"),
         "risk_labels": labels.RISK_TYPE_LABELS,
+        "can_import": access.allowed(request.user, MODULE, roles.EDIT),
+        "can_export": access.allowed(request.user, MODULE, roles.EXPORT),
     }
     return render(request, "registry/household_list.html", context)
 
@@ -51,3 +56,80 @@ def household_card(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.can(request.user, MODULE, roles.EDIT, household.village),
     }
     return render(request, "registry/household_card.html", context)
+
+
+@access.access(MODULE, roles.EXPORT)
+def household_export(request: HttpRequest) -> HttpResponse:
+    filters = {name: request.GET.get(name, "") for name in FILTERS}
+    rows = selectors.household_search(request.user, query=request.GET.get("q", ""), filters=filters)
+    full = request.GET.get("full") == "1" and access.allowed(request.user, MODULE, roles.REVEAL)
+    content = export.households_xlsx(
+        households=rows.order_by("code").prefetch_related("members"),
+        actor=request.user,
+        full_ids=full,
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="households.xlsx"'
+    return response
+
+
+@access.access(MODULE, roles.EDIT)
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(request.user, pk, roles.EDIT)
+    form = forms.HouseholdForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        household.refresh_from_db()
+        try:
+            services.household_update(household=household, actor=request.user, **form.changes())
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("household-card", pk=household.pk)
+    return render(request, "registry/household_edit.html", {"form": form, "household": household})
+
+
+@access.access(MODULE, roles.EDIT)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    villages = access.visible_areas(request.user).filter(level="village")
+    form = forms.RosterUploadForm(request.POST or None, request.FILES or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        village = villages.filter(code=form.cleaned_data["village"]).first()
+        upload = form.cleaned_data["file"]
+        try:
+            row = imports.roster_import_stage(
+                filename=upload.name, content=upload.read(), actor=request.user, village=village
+            )
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("import-detail", pk=row.pk)
+    recent = selectors.imports_for(request.user)[:20]
+    return render(request, "registry/import_upload.html", {"form": form, "recent": recent})
+
+
+@access.access(MODULE, roles.EDIT)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.import_get(request.user, pk)
+    if request.method == "POST":
+        try:
+            imports.roster_import_commit(row=row, actor=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("import-detail", pk=row.pk)
+    return render(request, "registry/import_detail.html", {"row": row, "job": row.job})
+
+
+@access.access(MODULE, roles.EDIT)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.import_get(request.user, pk)
+    if row.status != row.Status.REJECTED or not row.upload:
+        raise Http404
+    response = HttpResponse(
+        imports.error_workbook(row),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="errors-{row.pk}.xlsx"'
+    return response

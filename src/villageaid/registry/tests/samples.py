@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 from villageaid.core import idnumber
-from villageaid.registry.models import Household, Person
+from villageaid.registry.models import Household, Person, RosterImport
 
 
 def household_in(area: Any, code: str) -> Household:
+    existing = Household.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
     grid = area.children.filter(level="grid").first()
     household = Household.objects.create(
         code=code, village=area, grid=grid, area_path=(grid or area).path, household_type="tuopin"
@@ -30,7 +33,7 @@ def household_in(area: Any, code: str) -> Household:
 
 def _households(areas: dict[str, Any]) -> dict[str, Any]:
     own = household_in(areas["village"], "H-OWN-1")
-    other = Household.objects.create(
+    other, _ = Household.objects.get_or_create(
         code="H-OTHER-2", village=areas["neighbour"], area_path=areas["neighbour"].path
     )
     return {
@@ -42,3 +45,31 @@ def _households(areas: dict[str, Any]) -> dict[str, Any]:
 
 
 SAMPLES = {"household-card": _households, "api:household": _households}
+
+
+BAD_CSV = (
+    "户编号,姓名,证件号码,与户主关系,性别,出生日期,健康状况,劳动技能,"
+    "是否参加城乡居民基本医疗保险,户类型,行政村代码\n"
+    "H1,张三,110105194912310021,户主,女,1949-12-31,健康,普通劳动力,是,一般农户,{village}\n"
+)
+
+
+def _import_in(area: Any) -> RosterImport:
+    from django.core.files.base import ContentFile
+
+    from villageaid.core import pii
+
+    row = RosterImport.objects.create(filename="bad.csv", village=area, status="rejected")
+    content = BAD_CSV.format(village=area.code).encode()
+    row.upload.save(f"r{row.pk}.csv.enc", ContentFile(pii.cipher().encrypt(content)), save=True)
+    return row
+
+
+def _imports(areas: dict[str, Any]) -> dict[str, Any]:
+    own, other = _import_in(areas["village"]), _import_in(areas["neighbour"])
+    return {"own": {"pk": own.pk}, "other": {"pk": other.pk}}
+
+
+SAMPLES.update(
+    {"household-edit": _households, "import-detail": _imports, "import-errors": _imports}
+)
