@@ -39,6 +39,7 @@ class Options:
     max_messages: int | None = None
     batch_size: int = 500
     batch_seconds: float = 1.0
+    evaluate_every: float = 5.0  # seconds between alert evaluations (0: never)
 
 
 def subscriptions(shared: str = "") -> list[tuple[str, int]]:
@@ -100,6 +101,18 @@ def _next_batch(inbox: queue.Queue[Any], options: Options, wait: float) -> list[
     return batch
 
 
+def _evaluate_alerts(counts: Counter[str]) -> None:
+    """Run the alert rules after ingest; a failure is logged, never fatal."""
+    from villageaid.greenhouse import alerts
+
+    try:
+        opened = alerts.evaluate()
+        if opened:
+            counts["alerts_opened"] += len(opened)
+    except Exception:
+        logger.exception("alert evaluation failed")
+
+
 def _write(client: mqtt.Client, batch: list[Any], counts: Counter[str]) -> None:
     close_old_connections()
     try:
@@ -125,12 +138,19 @@ def listen(
     client.loop_start()
     counts: Counter[str] = Counter()
     deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
+    evaluated = 0.0
     try:
         while True:
             wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
             batch = _next_batch(inbox, options, wait)
             if batch:
                 _write(client, batch, counts)
+                if (
+                    options.evaluate_every
+                    and time.monotonic() - evaluated >= options.evaluate_every
+                ):
+                    _evaluate_alerts(counts)
+                    evaluated = time.monotonic()
             if options.max_messages and counts["messages"] >= options.max_messages:
                 break
             if deadline is not None and time.monotonic() >= deadline:

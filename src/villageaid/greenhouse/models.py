@@ -3,6 +3,7 @@ commands sent to actuators (INTERFACES 4)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,12 @@ class Park(models.Model):
     area_path = models.CharField(
         max_length=255, db_index=True, editable=False, help_text=_("村的路径，用于按区域授权")
     )
+    webhook_url = models.URLField(
+        _("群机器人地址"), blank=True, help_text=_("企业微信或钉钉群机器人 webhook；留空则不推送")
+    )
+    out_of_band_minutes = models.PositiveIntegerField(_("超出范围报警（分钟）"), default=15)
+    frost_c = models.FloatField(_("冻害下限（°C）"), default=2.0)
+    heat_c = models.FloatField(_("高温上限（°C）"), default=22.0)
 
     class Meta:
         ordering = ["code"]
@@ -162,3 +169,137 @@ class Harvest(models.Model):
     @property
     def jin(self) -> float:
         return self.grams / 500
+
+
+class StageProfile(models.Model):
+    """A park's band for one crop stage, seeded from :mod:`stages` and editable per park."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.CASCADE, related_name="stage_profiles", verbose_name=_("园区")
+    )
+    stage = models.CharField(_("生育期"), max_length=32)
+    label = models.CharField(_("名称"), max_length=32)
+    temp_min_c = models.FloatField(_("最低气温"))
+    temp_max_c = models.FloatField(_("最高气温"))
+    rh_min_pct = models.FloatField(_("最低湿度"))
+    rh_max_pct = models.FloatField(_("最高湿度"))
+
+    class Meta:
+        ordering = ["park", "pk"]
+        verbose_name = _("生育期参数")
+        verbose_name_plural = _("生育期参数")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "stage"], name="stage_profile_once_per_park")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.stage}"
+
+
+class CropCycle(models.Model):
+    """The crop in a house and its current stage; the latest started cycle is current."""
+
+    house = models.ForeignKey(
+        House, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("大棚")
+    )
+    stage = models.CharField(_("生育期"), max_length=32)
+    started = models.DateTimeField(_("开始时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["house", "-started"]
+        verbose_name = _("茬口")
+        verbose_name_plural = _("茬口")
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.stage} {self.started:%Y-%m-%d}"
+
+
+class Actuator(models.Model):
+    """A vent, misting line, shade net or fan; ``device``/``relay`` map a Tasmota relay."""
+
+    class Kind(models.TextChoices):
+        VENT = "vent", _("卷膜风口")
+        MIST = "mist", _("喷雾")
+        SHADE = "shade", _("遮阳网")
+        FAN = "fan", _("风机")
+
+    house = models.ForeignKey(
+        House, on_delete=models.CASCADE, related_name="actuators", verbose_name=_("大棚")
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    position = models.FloatField(_("当前位置"), default=0.0, help_text=_("% / 秒每分钟 / 开关"))
+    has_motor = models.BooleanField(_("电动"), default=False)
+    travel_s = models.PositiveIntegerField(_("全程时间（秒）"), default=120)
+    device = models.CharField(_("Tasmota 设备"), max_length=64, blank=True)
+    relay = models.PositiveSmallIntegerField(_("继电器号"), null=True, blank=True)
+    override_value = models.FloatField(_("人工设定值"), null=True, blank=True)
+    override_until = models.DateTimeField(_("人工接管至"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["house", "kind"]
+        verbose_name = _("执行器")
+        verbose_name_plural = _("执行器")
+        constraints = [
+            models.UniqueConstraint(fields=["house", "kind"], name="actuator_kind_once_per_house")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.kind}"
+
+
+class Advice(models.Model):
+    """A sentence for the caretaker of a house turned by hand ("把两侧卷膜升到10厘米")."""
+
+    house = models.ForeignKey(House, on_delete=models.CASCADE, related_name="advice")
+    text = models.CharField(_("建议"), max_length=255)
+    ts = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-ts"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Alert(models.Model):
+    """A condition in a house; open while ``closed_at`` is empty, one open per (house, kind, sensor)."""
+
+    class Kind(models.TextChoices):
+        OUT_OF_BAND = "out_of_band", _("超出适宜范围")
+        RH_DROP = "rh_drop", _("湿度骤降")
+        FROST = "frost", _("冻害风险")
+        HEAT = "heat", _("高温风险")
+        STALE = "stale", _("传感器无数据")
+        IMPLAUSIBLE = "implausible", _("数值异常")
+        NO_EFFECT = "no_effect", _("执行器无效果")
+
+    house = models.ForeignKey(
+        House, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("大棚")
+    )
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    message = models.CharField(_("内容"), max_length=255)
+    opened_at = models.DateTimeField(_("发生时间"), default=timezone.now, db_index=True)
+    last_seen_at = models.DateTimeField(_("最近出现"), default=timezone.now)
+    closed_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notified = models.BooleanField(_("已推送"), default=False)
+    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("报警")
+        verbose_name_plural = _("报警")
+        indexes = [models.Index(fields=["house", "kind", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.house_id} {self.kind} {self.message}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Avg, Func, IntegerField, QuerySet, Sum
 from django.utils import timezone
 
 from villageaid.core import access, roles
-from villageaid.greenhouse.models import House, Sensor
+from villageaid.greenhouse import stages
+from villageaid.greenhouse.models import (
+    Advice,
+    Alert,
+    Command,
+    Harvest,
+    House,
+    Reading,
+    Sensor,
+    StageProfile,
+)
+from villageaid.greenhouse.stages import StageBand
 
 MODULE = roles.Module.GREENHOUSE
 
@@ -17,6 +30,24 @@ MODULE = roles.Module.GREENHOUSE
 def stale_after() -> dt.timedelta:
     """No reading for this long makes a sensor stale (INTERFACES 4.2, default 10 minutes)."""
     return dt.timedelta(minutes=getattr(settings, "GREENHOUSE_STALE_MINUTES", 10))
+
+
+class EpochBucket(Func):
+    """``floor(epoch seconds of the expression / width)``, in SQL on PostgreSQL and SQLite."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, *, width: int) -> None:
+        super().__init__(expression)
+        self.width = int(width)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"FLOOR(EXTRACT(EPOCH FROM {sql}) / {self.width})::bigint", params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(CAST(strftime('%%s', {sql}) AS INTEGER) / {self.width})", params
 
 
 def house_get(user: Any, pk: int, action: str = roles.VIEW) -> House:
@@ -49,3 +80,135 @@ def house_latest(house: House, now: dt.datetime | None = None) -> list[dict[str,
         }
         for sensor in house.sensors.order_by("key", "position")
     ]
+
+
+def house_band(house: House) -> StageBand | None:
+    """The band of the house's current stage (the park's profile, else :mod:`stages`);
+    None when the house has no crop cycle."""
+    cycle = house.cycles.order_by("-started", "-pk").first()
+    if cycle is None:
+        return None
+    profile = StageProfile.objects.filter(park_id=house.park_id, stage=cycle.stage).first()
+    if profile is None:
+        return stages.stage_band(cycle.stage)
+    return StageBand(
+        stage=profile.stage,
+        label_zh=profile.label,
+        temp_min_c=profile.temp_min_c,
+        temp_max_c=profile.temp_max_c,
+        rh_min_pct=profile.rh_min_pct,
+        rh_max_pct=profile.rh_max_pct,
+        source=f"park {house.park_id} profile",
+    )
+
+
+def house_sensor(house: House, key: str) -> Sensor | None:
+    """The house's main sensor of a measurement (the unpositioned or first one)."""
+    return house.sensors.filter(key=key).order_by("-position", "-pk").last()
+
+
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+
+
+def band_status(temp: float | None, rh: float | None, band: StageBand | None, stale: bool) -> str:
+    """green inside the band, amber within 1 K / 3 points of its edge, red outside;
+    grey without a band or without fresh data."""
+    if band is None or temp is None or rh is None or stale:
+        return GREY
+    if not (
+        band.temp_min_c <= temp <= band.temp_max_c and band.rh_min_pct <= rh <= band.rh_max_pct
+    ):
+        return RED
+    near = (
+        temp < band.temp_min_c + 1.0
+        or temp > band.temp_max_c - 1.0
+        or rh < band.rh_min_pct + 3.0
+        or rh > band.rh_max_pct - 3.0
+    )
+    return AMBER if near else GREEN
+
+
+def houses_visible(user: Any) -> QuerySet[House]:
+    return access.scope(
+        House.objects.select_related("park"), user, MODULE, area_path="park__area_path"
+    )
+
+
+def house_tile(house: House, now: dt.datetime) -> dict[str, Any]:
+    band = house_band(house)
+    temp_s, rh_s = house_sensor(house, "air_temp"), house_sensor(house, "air_rh")
+    temp = temp_s.current_value if temp_s else None
+    rh = rh_s.current_value if rh_s else None
+    stale = any(s is None or sensor_is_stale(s, now) for s in (temp_s, rh_s))
+    return {
+        "house": house,
+        "band": band,
+        "temp": temp,
+        "rh": rh,
+        "stale": stale,
+        "status": band_status(temp, rh, band, stale),
+        "open_alerts": house.alerts.filter(closed_at__isnull=True).count(),
+    }
+
+
+def park_tiles(user: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    now = now or timezone.now()
+    return [house_tile(h, now) for h in houses_visible(user).order_by("park__code", "code")]
+
+
+def alerts_visible(user: Any, *, open_only: bool = False) -> QuerySet[Alert]:
+    rows = access.scope(
+        Alert.objects.select_related("house__park", "sensor"), user, MODULE, area_path="area_path"
+    )
+    return rows.filter(closed_at__isnull=True) if open_only else rows
+
+
+def alert_get(user: Any, pk: int, action: str = roles.VIEW) -> Alert:
+    return access.get_for(
+        Alert.objects.select_related("house__park"),
+        user,
+        MODULE,
+        action,
+        area_path="area_path",
+        pk=pk,
+    )
+
+
+def harvests_visible(user: Any) -> QuerySet[Harvest]:
+    return access.scope(
+        Harvest.objects.select_related("house__park"), user, MODULE, area_path="area_path"
+    )
+
+
+def harvest_total_grams(user: Any, start: dt.date | None = None, end: dt.date | None = None) -> int:
+    rows = harvests_visible(user)
+    if start:
+        rows = rows.filter(date__gte=start)
+    if end:
+        rows = rows.filter(date__lte=end)
+    return int(rows.aggregate(total=Sum("grams"))["total"] or 0)
+
+
+def sensor_history(
+    sensor: Sensor, start: dt.datetime, end: dt.datetime, buckets: int = 200
+) -> list[tuple[dt.datetime, float]]:
+    """Time-bucket averages computed in SQL: at most ``buckets`` points between start and end."""
+    span = max((end - start).total_seconds(), 1.0)
+    width = max(60, math.ceil(span / buckets))
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    rows = (
+        Reading.objects.filter(sensor=sensor, ts__gte=start, ts__lte=end)
+        .annotate(bucket=EpochBucket("ts", width=width))
+        .values("bucket")
+        .annotate(avg=Avg("value"))
+        .order_by("bucket")
+    )
+    return [(epoch + dt.timedelta(seconds=r["bucket"] * width), float(r["avg"])) for r in rows]
+
+
+def house_commands(house: House, limit: int = 30) -> QuerySet[Command]:
+    return house.commands.order_by("-ts", "-pk")[:limit]
+
+
+def house_advice(house: House, limit: int = 5) -> QuerySet[Advice]:
+    return house.advice.order_by("-ts", "-pk")[:limit]

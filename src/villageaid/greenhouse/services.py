@@ -6,10 +6,23 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from villageaid.core import audit
 from villageaid.core.errors import ServiceError
-from villageaid.greenhouse.models import Harvest, House
+from villageaid.greenhouse import stages
+from villageaid.greenhouse.models import (
+    Actuator,
+    Advice,
+    Alert,
+    Command,
+    CropCycle,
+    Harvest,
+    House,
+    Park,
+    Sensor,
+    StageProfile,
+)
 
 GRAMS_PER_JIN = 500
 
@@ -46,3 +59,223 @@ def harvest_record(
             after={"house": house.pk, "date": date.isoformat(), "grade": grade, "grams": grams},
         )
     return harvest
+
+
+# --- stage profiles and crop cycles ---------------------------------------------
+
+
+def stage_profiles_seed(*, park: Park, actor: Any = None) -> int:
+    """Give a park the bands of :mod:`stages` for the stages it does not have yet."""
+    created = 0
+    with transaction.atomic():
+        for band in stages.STAGES.values():
+            _, made = StageProfile.objects.get_or_create(
+                park=park,
+                stage=band.stage,
+                defaults={
+                    "label": band.label_zh,
+                    "temp_min_c": band.temp_min_c,
+                    "temp_max_c": band.temp_max_c,
+                    "rh_min_pct": band.rh_min_pct,
+                    "rh_max_pct": band.rh_max_pct,
+                },
+            )
+            created += made
+        if created:
+            audit.record(actor=actor, action="greenhouse.stages_seed", obj=park)
+    return created
+
+
+def stage_profile_update(
+    *,
+    profile: StageProfile,
+    temp_min_c: float,
+    temp_max_c: float,
+    rh_min_pct: float,
+    rh_max_pct: float,
+    actor: Any = None,
+) -> StageProfile:
+    if temp_min_c >= temp_max_c or rh_min_pct >= rh_max_pct:
+        raise ServiceError("下限必须小于上限", code="band_order")
+    before = {
+        "temp": [profile.temp_min_c, profile.temp_max_c],
+        "rh": [profile.rh_min_pct, profile.rh_max_pct],
+    }
+    with transaction.atomic():
+        profile.temp_min_c, profile.temp_max_c = temp_min_c, temp_max_c
+        profile.rh_min_pct, profile.rh_max_pct = rh_min_pct, rh_max_pct
+        profile.save()
+        audit.record(
+            actor=actor,
+            action="greenhouse.stage_update",
+            obj=profile,
+            before=before,
+            after={"temp": [temp_min_c, temp_max_c], "rh": [rh_min_pct, rh_max_pct]},
+        )
+    return profile
+
+
+def crop_cycle_start(
+    *, house: House, stage: str, started: dt.datetime | None = None, actor: Any = None
+) -> CropCycle:
+    """Move a house to a stage (seeding the park's profiles if needed)."""
+    stages.stage_band(stage)  # unknown stages raise
+    with transaction.atomic():
+        stage_profiles_seed(park=house.park, actor=actor)
+        cycle = CropCycle.objects.create(
+            house=house, stage=stage, **({"started": started} if started else {})
+        )
+        audit.record(actor=actor, action="greenhouse.stage", obj=cycle, after={"stage": stage})
+    return cycle
+
+
+# --- actuators -------------------------------------------------------------------
+
+
+def actuator_override_set(
+    *, actuator: Actuator, value: float, minutes: int, actor: Any, now: dt.datetime | None = None
+) -> Actuator:
+    """A technician's manual setting that the controller leaves alone for ``minutes``."""
+    if not 1 <= minutes <= 24 * 60:
+        raise ServiceError("接管时长应在1分钟到24小时之间", code="override_minutes")
+    if not 0 <= value <= (60 if actuator.kind == Actuator.Kind.MIST else 100):
+        raise ServiceError("设定值超出范围", code="override_value")
+    now = now or timezone.now()
+    with transaction.atomic():
+        actuator.override_value = value
+        actuator.override_until = now + dt.timedelta(minutes=minutes)
+        actuator.position = value
+        actuator.save(update_fields=["override_value", "override_until", "position"])
+        Command.objects.create(
+            house=actuator.house,
+            actuator=actuator.kind,
+            value=value,
+            unit=UNITS.get(actuator.kind, "on/off"),
+            reason=f"人工接管{minutes}分钟",
+            ts=now,
+        )
+        audit.record(
+            actor=actor,
+            action="greenhouse.override",
+            obj=actuator,
+            after={"value": value, "until": actuator.override_until.isoformat()},
+        )
+    return actuator
+
+
+def actuator_override_clear(*, actuator: Actuator, actor: Any) -> Actuator:
+    with transaction.atomic():
+        actuator.override_value = None
+        actuator.override_until = None
+        actuator.save(update_fields=["override_value", "override_until"])
+        audit.record(actor=actor, action="greenhouse.override_clear", obj=actuator)
+    return actuator
+
+
+UNITS = {"vent": "%", "mist": "s/min"}
+
+
+def commands_store(
+    *,
+    house: House,
+    commands: list[Any],
+    advice: list[str],
+    now: dt.datetime,
+    actor: Any = None,
+) -> list[Command]:
+    """Store the controller's commands (``controller.Command``) and advice; move the
+    actuators' recorded positions to the commanded values."""
+    with transaction.atomic():
+        rows = Command.objects.bulk_create(
+            [
+                Command(
+                    house=house,
+                    actuator=c.actuator,
+                    value=c.value,
+                    unit=c.unit,
+                    reason=c.reason[:255],
+                    ts=now,
+                )
+                for c in commands
+            ]
+        )
+        actuators = {a.kind: a for a in house.actuators.all()}
+        for c in commands:
+            actuator = actuators.get(c.actuator)
+            if actuator is not None:
+                actuator.position = c.value
+                actuator.save(update_fields=["position"])
+        if advice and not house.has_motors:
+            Advice.objects.bulk_create([Advice(house=house, text=t[:255], ts=now) for t in advice])
+        if rows:
+            audit.record(
+                actor=actor,
+                action="greenhouse.control",
+                obj=house,
+                after={"commands": [f"{c.actuator}={c.value}{c.unit}" for c in commands]},
+            )
+    return rows
+
+
+def commands_mark_sent(*, commands: list[Command]) -> None:
+    Command.objects.filter(pk__in=[c.pk for c in commands]).update(sent=True)
+
+
+# --- alerts ----------------------------------------------------------------------
+
+
+def alert_open(
+    *,
+    house: House,
+    kind: str,
+    message: str,
+    now: dt.datetime,
+    sensor: Sensor | None = None,
+) -> tuple[Alert, bool]:
+    """Open an alert, or refresh the open one of the same (house, kind, sensor);
+    returns (alert, created)."""
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(house=house, kind=kind, sensor=sensor, closed_at__isnull=True)
+            .first()
+        )
+        if alert is not None:
+            alert.last_seen_at = now
+            alert.message = message[:255]
+            alert.save(update_fields=["last_seen_at", "message"])
+            return alert, False
+        alert = Alert.objects.create(
+            house=house,
+            sensor=sensor,
+            kind=kind,
+            message=message[:255],
+            opened_at=now,
+            last_seen_at=now,
+            area_path=house.park.area_path,
+        )
+        audit.record(actor=None, action="greenhouse.alert", obj=alert, note=message)
+    return alert, True
+
+
+def alerts_close(*, house: House, kind: str, now: dt.datetime, sensor: Sensor | None = None) -> int:
+    with transaction.atomic():
+        closed = Alert.objects.filter(
+            house=house, kind=kind, sensor=sensor, closed_at__isnull=True
+        ).update(closed_at=now)
+        if closed:
+            audit.record(actor=None, action="greenhouse.alert_close", obj=house, note=kind)
+    return closed
+
+
+def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
+    with transaction.atomic():
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = actor
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        audit.record(actor=actor, action="greenhouse.alert_ack", obj=alert)
+    return alert
+
+
+def alert_mark_notified(*, alert: Alert) -> None:
+    Alert.objects.filter(pk=alert.pk).update(notified=True)

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--session-expiry", type=int, default=3600, help="seconds")
         parser.add_argument("--max-seconds", type=float, default=None)
         parser.add_argument("--max-messages", type=int, default=None)
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-seconds", type=float, default=1.0)
+        parser.add_argument(
+            "--alerts-every", type=float, default=5.0, help="seconds between alert runs; 0 = off"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = Options(
@@ -36,6 +41,9 @@ class Command(BaseCommand):
             session_expiry=options["session_expiry"],
             max_seconds=options["max_seconds"],
             max_messages=options["max_messages"],
+            batch_size=options["batch_size"],
+            batch_seconds=options["batch_seconds"],
+            evaluate_every=options["alerts_every"],
         )
         try:
             counts = listen(config)
