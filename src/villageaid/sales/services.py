@@ -1,0 +1,472 @@
+"""Writes of sales. Stock (``Lot.grams_available`` and
+``ChannelQuota.grams_remaining``) changes only in the functions here, inside one
+atomic block that locks the lot first and then its quota rows in primary-key
+order (``select_for_update``; on SQLite the IMMEDIATE transaction mode
+serialises writers), decrements with ``F()`` and leans on CHECK constraints, so
+a lot can never be oversold even if a check above were wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from villageaid.core import audit
+from villageaid.core.errors import Conflict, ServiceError
+from villageaid.core.models import Area
+from villageaid.sales.channels import CHANNELS
+from villageaid.sales.models import (
+    GRAMS_PER_JIN,
+    Channel,
+    ChannelPrice,
+    ChannelQuota,
+    CommunityGroup,
+    Customer,
+    LedgerEntry,
+    LiveSession,
+    Lot,
+    LotAdjustment,
+    Order,
+    Product,
+)
+
+CENT = Decimal("0.01")
+LIVESTREAM = "livestream"
+COMMUNITY = "community"
+
+
+def channel_get(code: str) -> Channel:
+    """The channel row for a registered code (created from the registry on first use)."""
+    spec = CHANNELS.get(code)
+    if spec is None:
+        raise ServiceError(f"未知的销售渠道：{code}", code="unknown_channel")
+    channel, _ = Channel.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": spec.name,
+            "buyer_type": spec.buyer_type,
+            "reserve_minutes": spec.reserve_minutes,
+        },
+    )
+    return channel
+
+
+def price_set(*, product: Product, channel: Channel, price_per_jin: Decimal, actor: Any) -> None:
+    ChannelPrice.objects.update_or_create(
+        product=product, channel=channel, defaults={"price_per_jin": price_per_jin}
+    )
+    audit.record(actor=actor, action="sales.price.set", obj=product, note=channel.code)
+
+
+def price_for(product_id: int, channel_code: str) -> Decimal:
+    row = ChannelPrice.objects.filter(product_id=product_id, channel_id=channel_code).first()
+    if row is not None:
+        return row.price_per_jin
+    return Product.objects.values_list("price_per_jin", flat=True).get(pk=product_id)
+
+
+def amount_for(grams: int, price_per_jin: Decimal) -> Decimal:
+    return (price_per_jin * grams / GRAMS_PER_JIN).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- lots ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def lot_create(
+    *,
+    village: Area,
+    product: Product,
+    harvest_date: dt.date,
+    grams: int,
+    actor: Any,
+    grade: str = "",
+    house: Any = None,
+    harvest: Any = None,
+    cost_per_jin: Decimal = Decimal(0),
+    code: str = "",
+) -> Lot:
+    if grams <= 0:
+        raise ServiceError("批次重量必须大于零", code="invalid_weight")
+    shelf = product.shelf_life_days
+    lot = Lot.objects.create(
+        code=code or f"{harvest_date:%Y%m%d}-{product.code}-{secrets.token_hex(3)}",
+        product=product,
+        village=village,
+        area_path=village.path,
+        house=house,
+        harvest=harvest,
+        harvest_date=harvest_date,
+        grade=grade or product.grade,
+        grams_initial=grams,
+        grams_available=grams,
+        shelf_life_days=shelf,
+        expires_on=harvest_date + dt.timedelta(days=shelf),
+        cost_per_jin=cost_per_jin,
+    )
+    audit.record(actor=actor, action="sales.lot.create", obj=lot, area=village, note=lot.code)
+    return lot
+
+
+def lot_create_from_harvest(
+    *, harvest: Any, product: Product, actor: Any, cost_per_jin: Decimal = Decimal(0)
+) -> Lot:
+    """A lot for one greenhouse harvest record (house, date, grade, grams)."""
+    if Lot.objects.filter(harvest=harvest).exists():
+        raise Conflict("该采收记录已入库", code="harvest_has_lot")
+    village = harvest.house.park.village
+    return lot_create(
+        village=village,
+        product=product,
+        harvest_date=harvest.date,
+        grams=harvest.grams,
+        grade=harvest.grade,
+        house=harvest.house,
+        harvest=harvest,
+        cost_per_jin=cost_per_jin,
+        actor=actor,
+    )
+
+
+def _lock(lot_id: int, channel_code: str | None = None) -> tuple[Lot, list[ChannelQuota]]:
+    """Lock the lot, then its quota rows (of one channel, or all) in primary-key order."""
+    lot = Lot.objects.select_for_update().get(pk=lot_id)
+    quotas = ChannelQuota.objects.select_for_update().filter(lot_id=lot_id).order_by("pk")
+    if channel_code is not None:
+        quotas = quotas.filter(channel_id=channel_code)
+    return lot, list(quotas)
+
+
+@transaction.atomic
+def lot_adjust(*, lot: Lot, grams: int, reason: str, actor: Any) -> LotAdjustment:
+    """Shrinkage (negative ``grams``) or a count correction; never below zero."""
+    locked, _ = _lock(lot.pk)
+    if locked.grams_available + grams < 0:
+        raise Conflict("调整后库存为负", code="insufficient_stock")
+    Lot.objects.filter(pk=lot.pk).update(grams_available=F("grams_available") + grams)
+    row = LotAdjustment.objects.create(lot=lot, grams=grams, reason=reason, actor=actor)
+    audit.record(actor=actor, action="sales.lot.adjust", obj=lot, note=f"{grams} {reason}")
+    return row
+
+
+@transaction.atomic
+def quota_set(*, lot: Lot, channel: Channel, grams: int, actor: Any) -> ChannelQuota:
+    """Set a channel's quota on a lot; what the channel already sold stays counted."""
+    _lock(lot.pk)
+    quota = ChannelQuota.objects.select_for_update().filter(lot=lot, channel=channel).first()
+    if quota is None:
+        quota = ChannelQuota.objects.create(
+            lot=lot, channel=channel, grams_quota=grams, grams_remaining=grams
+        )
+    else:
+        remaining = quota.grams_remaining + grams - quota.grams_quota
+        if remaining < 0:
+            raise Conflict("配额小于该渠道已售数量", code="quota_below_sold")
+        quota.grams_quota, quota.grams_remaining = grams, remaining
+        quota.save(update_fields=["grams_quota", "grams_remaining"])
+    audit.record(actor=actor, action="sales.quota.set", obj=lot, note=f"{channel.code} {grams}")
+    return quota
+
+
+# --- orders -------------------------------------------------------------------
+
+
+def order_place(
+    *,
+    lot: Lot,
+    channel: Channel | str,
+    grams: int,
+    customer: Customer | None,
+    idempotency_key: str,
+    actor: Any,
+    group: CommunityGroup | None = None,
+    at: dt.datetime | None = None,
+    price_per_jin: Decimal | None = None,
+) -> Order:
+    """Reserve ``grams`` of ``lot`` for ``channel``; a repeated key returns the first order."""
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise ServiceError("需要 Idempotency-Key（1–100 个字符）", code="idempotency_key")
+    if grams <= 0:
+        raise ServiceError("数量必须大于零", code="invalid_quantity")
+    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    channel = channel if isinstance(channel, Channel) else channel_get(channel)
+    try:
+        return _order_place_locked(
+            lot_id=lot.pk,
+            channel=channel,
+            grams=grams,
+            customer=customer,
+            key=idempotency_key,
+            actor=actor,
+            group=group,
+            at=at or timezone.now(),
+            price=price_per_jin,
+        )
+    except IntegrityError:
+        # A concurrent request with the same key won; its order is the answer.
+        existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _order_place_locked(
+    *,
+    lot_id: int,
+    channel: Channel,
+    grams: int,
+    customer: Customer | None,
+    key: str,
+    actor: Any,
+    group: CommunityGroup | None,
+    at: dt.datetime,
+    price: Decimal | None,
+) -> Order:
+    lot, quotas = _lock(lot_id, channel.code)
+    existing = Order.objects.filter(idempotency_key=key).first()  # committed while we waited
+    if existing is not None:
+        return existing
+    if lot.grams_available < grams or any(q.grams_remaining < grams for q in quotas):
+        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+    Lot.objects.filter(pk=lot.pk).update(grams_available=F("grams_available") - grams)
+    if quotas:
+        ChannelQuota.objects.filter(pk__in=[q.pk for q in quotas]).update(
+            grams_remaining=F("grams_remaining") - grams
+        )
+    price = price if price is not None else price_for(lot.product_id, channel.code)
+    session = None
+    if channel.code == LIVESTREAM:
+        session = LiveSession.objects.filter(
+            lot_id=lot.pk, opened_at__isnull=False, closed_at__isnull=True
+        ).first()
+    order = Order.objects.create(
+        idempotency_key=key,
+        lot_id=lot.pk,
+        channel=channel,
+        customer=customer,
+        buyer_type=customer.buyer_type if customer else channel.buyer_type,
+        grams=grams,
+        price_per_jin=price,
+        amount=amount_for(grams, price),
+        reserved_until=at + dt.timedelta(minutes=channel.reserve_minutes),
+        live_session=session,
+        group=group,
+        pickup_code=f"{secrets.randbelow(10**6):06d}" if group is not None else "",
+        area_path=lot.area_path,
+        created_at=at,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor, action="sales.order.place", obj=order, note=f"{channel.code} {grams}g"
+    )
+    return order
+
+
+def _release(order: Order) -> None:
+    """Put an order's grams back on its lot and channel quota (caller holds the locks)."""
+    Lot.objects.filter(pk=order.lot_id).update(grams_available=F("grams_available") + order.grams)
+    ChannelQuota.objects.filter(lot_id=order.lot_id, channel_id=order.channel_id).update(
+        grams_remaining=F("grams_remaining") + order.grams
+    )
+
+
+def _lock_order(order: Order) -> Order:
+    _lock(order.lot_id, order.channel_id)
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+@transaction.atomic
+def order_pay(
+    *, order: Order, method: str, reference: str, actor: Any, at: dt.datetime | None = None
+) -> Order:
+    """Record a payment made outside (WeChat, transfer, platform settlement); no gateway."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status == Order.Status.PAID:
+        return locked
+    if locked.status != Order.Status.RESERVED:
+        raise Conflict("该订单不能付款", code="not_reserved")
+    at = at or timezone.now()
+    locked.status = Order.Status.PAID
+    locked.payment_method, locked.payment_reference, locked.paid_at = method, reference, at
+    locked.reserved_until = None
+    locked.save(
+        update_fields=["status", "payment_method", "payment_reference", "paid_at", "reserved_until"]
+    )
+    _post(locked, LedgerEntry.Kind.REVENUE, locked.amount, at, f"订单 #{locked.pk}")
+    audit.record(actor=actor, action="sales.order.pay", obj=locked, note=f"{method} {reference}")
+    return locked
+
+
+def _post(order: Order, kind: str, amount: Decimal, at: dt.datetime, note: str) -> None:
+    LedgerEntry.objects.create(
+        kind=kind,
+        lot_id=order.lot_id,
+        channel_id=order.channel_id,
+        order=order,
+        amount=amount,
+        note=note,
+        at=at,
+        area_path=order.area_path,
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
+    """Cancel an unpaid order and restock it."""
+    locked = _lock_order(order)
+    if locked.status != Order.Status.RESERVED:
+        raise Conflict("只能取消未付款的订单", code="not_reserved")
+    _release(locked)
+    locked.status = Order.Status.CANCELLED
+    locked.save(update_fields=["status"])
+    audit.record(actor=actor, action="sales.order.cancel", obj=locked, note=reason)
+    return locked
+
+
+@transaction.atomic
+def order_refund(*, order: Order, actor: Any, reason: str = "", restock: bool = True) -> Order:
+    """Refund a paid order: a negative ledger entry and, unless spoiled, the grams back."""
+    locked = _lock_order(order)
+    if locked.status not in {Order.Status.PAID, Order.Status.DELIVERED}:
+        raise Conflict("只能退款已付款的订单", code="not_paid")
+    if restock:
+        _release(locked)
+    locked.status = Order.Status.REFUNDED
+    locked.save(update_fields=["status"])
+    _post(locked, LedgerEntry.Kind.REFUND, -locked.amount, timezone.now(), f"退款 #{locked.pk}")
+    audit.record(actor=actor, action="sales.order.refund", obj=locked, note=reason)
+    return locked
+
+
+@transaction.atomic
+def order_deliver(*, order: Order, actor: Any) -> Order:
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != Order.Status.PAID:
+        raise Conflict("只能交付已付款的订单", code="not_paid")
+    locked.status = Order.Status.DELIVERED
+    locked.save(update_fields=["status"])
+    audit.record(actor=actor, action="sales.order.deliver", obj=locked)
+    return locked
+
+
+@transaction.atomic
+def pickup_verify(*, group: CommunityGroup, code: str, actor: Any) -> Order:
+    """核销: the resident shows the code at the pickup point of the group that sold it."""
+    order = (
+        Order.objects.select_for_update()
+        .filter(group=group, pickup_code=code.strip(), picked_up_at__isnull=True)
+        .exclude(status__in=[Order.Status.CANCELLED, Order.Status.REFUNDED])
+        .first()
+    )
+    if order is None:
+        raise ServiceError("核销码无效或已使用", code="bad_pickup_code")
+    order.picked_up_at = timezone.now()
+    if order.status == Order.Status.PAID:
+        order.status = Order.Status.DELIVERED
+    order.save(update_fields=["picked_up_at", "status"])
+    audit.record(actor=actor, action="sales.pickup.verify", obj=order, note=group.name)
+    return order
+
+
+def orders_expire(*, now: dt.datetime | None = None, actor: Any = None) -> int:
+    """Cancel reserved orders whose reservation has run out, restocking each."""
+    now = now or timezone.now()
+    due = Order.objects.filter(status=Order.Status.RESERVED, reserved_until__lt=now)
+    count = 0
+    for order in due.order_by("pk").iterator():
+        try:
+            order_cancel(order=order, actor=actor, reason="预留超时")
+            count += 1
+        except Conflict:
+            continue  # paid or cancelled meanwhile
+    return count
+
+
+# --- live-stream sessions -------------------------------------------------------
+
+
+def live_session_open(
+    *, lot: Lot, grams_quota: int, title: str, actor: Any, at: dt.datetime | None = None
+) -> LiveSession:
+    """Open a live-stream hour on ``lot`` with its own quota (the livestream channel quota)."""
+    channel = channel_get(LIVESTREAM)
+    with transaction.atomic():
+        if LiveSession.objects.filter(lot=lot, closed_at__isnull=True).exists():
+            raise Conflict("该批次已有直播在进行", code="session_open")
+        quota_set(lot=lot, channel=channel, grams=grams_quota, actor=actor)
+        session = LiveSession.objects.create(
+            title=title,
+            lot=lot,
+            channel=channel,
+            grams_quota=grams_quota,
+            opened_at=at or timezone.now(),
+            area_path=lot.area_path,
+        )
+        audit.record(actor=actor, action="sales.live.open", obj=session, note=title)
+    return session
+
+
+@transaction.atomic
+def live_session_close(
+    *, session: LiveSession, actor: Any, at: dt.datetime | None = None
+) -> LiveSession:
+    if session.closed_at is not None:
+        return session
+    session.closed_at = at or timezone.now()
+    session.save(update_fields=["closed_at"])
+    audit.record(actor=actor, action="sales.live.close", obj=session)
+    return session
+
+
+# --- customers, groups and the ledger ------------------------------------------
+
+
+@transaction.atomic
+def customer_create(*, village: Area, actor: Any, **fields: Any) -> Customer:
+    customer = Customer.objects.create(area_path=village.path, **fields)
+    audit.record(actor=actor, action="sales.customer.create", obj=customer, area=village)
+    return customer
+
+
+@transaction.atomic
+def group_create(*, village: Area, actor: Any, **fields: Any) -> CommunityGroup:
+    customer = customer_create(
+        village=village,
+        actor=actor,
+        name=fields["name"],
+        buyer_type="community",
+        phone=fields.get("leader_phone", ""),
+        address=fields["pickup_point"],
+        lat=fields["lat"],
+        lon=fields["lon"],
+    )
+    group = CommunityGroup.objects.create(area_path=village.path, customer=customer, **fields)
+    audit.record(actor=actor, action="sales.group.create", obj=group, area=village)
+    return group
+
+
+@transaction.atomic
+def ledger_post_cost(
+    *, lot: Lot, amount: Decimal, note: str, actor: Any, at: dt.datetime | None = None
+) -> LedgerEntry:
+    """A cost of the collective (labour, packing, transport, platform fee) charged to a lot."""
+    if amount <= 0:
+        raise ServiceError("成本金额必须大于零", code="invalid_amount")
+    entry = LedgerEntry.objects.create(
+        kind=LedgerEntry.Kind.COST,
+        lot=lot,
+        amount=-amount,
+        note=note,
+        at=at or timezone.now(),
+        area_path=lot.area_path,
+    )
+    audit.record(actor=actor, action="sales.ledger.cost", obj=entry, note=note)
+    return entry
