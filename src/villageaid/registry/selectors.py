@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from villageaid.core import access, idnumber, pii, roles
-from villageaid.registry.models import Household, RosterImport
+from villageaid.registry.models import Household, Person, RosterImport
 
 MODULE = roles.Module.REGISTRY
 
@@ -38,9 +39,13 @@ def household_search(
     if query:
         normal = idnumber.normalise(query)
         if len(normal) == 18:
-            rows = rows.filter(members__id_hash=pii.lookup_hash(normal))
+            members = Person.objects.filter(
+                household=OuterRef("pk"), id_hash=pii.lookup_hash(normal)
+            )
+            rows = rows.filter(Exists(members))
         else:
-            rows = rows.filter(Q(code__startswith=query) | Q(members__name__startswith=query))
+            members = Person.objects.filter(household=OuterRef("pk"), name__startswith=query)
+            rows = rows.filter(Q(code__startswith=query) | Exists(members))
     for field, value in (filters or {}).items():
         if not value:
             continue
@@ -50,9 +55,21 @@ def household_search(
             rows = rows.filter(_problem_q(value))
         elif field in {"household_type", "monitoring_status", "village"}:
             rows = rows.filter(**{field if field != "village" else "village_id": value})
-    return rows.annotate(
-        member_count=Count("members", filter=Q(members__status="active"))
-    ).distinct()
+    return rows
+
+
+def with_member_counts(households: Iterable[Household]) -> list[Household]:
+    """Set ``member_count`` (active members) on one page of households: one query."""
+    rows = list(households)
+    counts = dict(
+        Person.objects.filter(household__in=rows, status="active")
+        .values_list("household")
+        .annotate(n=Count("pk"))
+        .values_list("household", "n")
+    )
+    for household in rows:
+        household.member_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]
+    return rows
 
 
 def _problem_q(problem: str) -> Q:

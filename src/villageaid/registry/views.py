@@ -21,6 +21,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
     rows = selectors.household_search(request.user, query=request.GET.get("q", ""), filters=filters)
     page = Paginator(rows.order_by("code"), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_member_counts(page.object_list)
     context: dict[str, Any] = {
         "page": page,
         "q": request.GET.get("q", ""),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from villageaid.core import idnumber
 from villageaid.registry.models import Household, Person, RosterImport
+
+
+_SEQUENCE = itertools.count(100)
 
 
 def household_in(area: Any, code: str) -> Household:
@@ -24,7 +28,7 @@ def household_in(area: Any, code: str) -> Household:
         sex="2",
         birth_date=dt.date(1949, 12, 31),
     )
-    sequence = "002" if code.endswith("1") else f"{sum(map(ord, code)) % 900 + 100:03d}"
+    sequence = "002" if code.endswith("1") else f"{next(_SEQUENCE):03d}"
     first17 = "11010519491231" + sequence
     person.set_id_number(first17 + idnumber.calc_check_digit(first17))
     person.save()
