@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VisitsConfig(AppConfig):
     name = "villageaid.visits"
     label = "visits"
+
+    def ready(self) -> None:
+        from villageaid.core import access, dashboard, roles
+        from villageaid.core.navigation import Entry, register
+        from villageaid.visits import cards, narrowing, tasks  # noqa: F401
+
+        for module in (roles.Module.VISITS, roles.Module.REGISTRY):
+            access.narrowing(module, roles.Role.HELPER)(narrowing.helper_households)
+            access.narrowing(module, roles.Role.ASSESSOR)(narrowing.assessor_households)
+        register(Entry(_("今日走访"), "visits-today", roles.Module.VISITS, order=20))
+        register(Entry(_("走访覆盖"), "visits-coverage", roles.Module.VISITS, order=21))
+        register(Entry(_("自查评估"), "campaign-list", roles.Module.VISITS, order=22))
+        register(Entry(_("党员积分"), "points-ranking", roles.Module.VISITS, order=23))
+        dashboard.provider(cards.visit_cards)

@@ -1,0 +1,224 @@
+"""Demo visits: Beima's 2020 self-assessment (自查评估) in April, whose summary arises from its
+records (460 households, 1,064 people, 39 脱贫户 verified, 8 边缘户, 1 疑似问题), the New Year
+visits to 19 party members over 80 with rice and oil, and the points and village records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from villageaid.core.demo import BEIMA, DemoContext
+from villageaid.core.models import Area
+from villageaid.registry import synth
+from villageaid.registry.models import Household, Person
+from villageaid.visits import selectors, services
+from villageaid.visits.models import (
+    CHECKLIST,
+    METHODS,
+    Campaign,
+    PartyMember,
+    PointRule,
+)
+
+CAMPAIGN = "北马村2020年脱贫攻坚自查评估"
+START, END = dt.date(2020, 4, 1), dt.date(2020, 4, 30)
+NEW_YEAR = dt.date(2020, 1, 20)
+TOUR_DAY = dt.date(2020, 4, 24)
+POINT_RULES = [
+    ("volunteer", "参加志愿服务", 5),
+    ("meeting", "参加组织生活", 2),
+    ("epidemic", "防疫卡口值守", 10),
+    ("rules", "违反村规民约", -10),
+]
+
+
+def load(ctx: DemoContext) -> None:
+    if Campaign.objects.filter(name=CAMPAIGN).exists():
+        return
+    village = Area.objects.get(code=BEIMA)
+    helper, assessor = ctx.users.get("helper"), ctx.users.get("assessor")
+    campaign = _campaign(village, assessor)
+    visited = _visits(campaign, helper)
+    _findings(campaign)
+    if helper is not None:
+        _pairing(helper)
+    members = _party_members(village)
+    _condolences(members)
+    _points(village, members)
+    _records(village)
+    summary = selectors.campaign_summary(campaign)
+    ctx.say(
+        f"  自查评估: {visited} 次走访 → {summary['households_visited']} 户 "
+        f"{summary['people_visited']} 人, 脱贫户 {summary['tuopin_households_verified']}, "
+        f"边缘户 {summary['marginal_households_found']}, 疑似问题 {summary['suspected_problems']}"
+    )
+
+
+def _campaign(village: Area, assessor: Any) -> Campaign:
+    campaign = services.campaign_create(
+        actor=None,
+        name=CAMPAIGN,
+        area=village,
+        villages=[village],
+        start=START,
+        end=END,
+        checklist=list(CHECKLIST),
+        methods=list(METHODS),
+        sample_size=30,
+        sample_seed="beima-2020-04",
+    )
+    services.campaign_draw_sample(actor=None, campaign=campaign)
+    if assessor is not None:
+        services.campaign_assessor_add(actor=None, campaign=campaign, assessor=assessor)
+    return campaign
+
+
+def _at(n: int) -> dt.datetime:
+    """Visits spread over the working days of April, 9:00 to 16:00."""
+    day = START + dt.timedelta(days=(n // 23) + (n // 23) // 5 * 2)
+    moment = dt.datetime.combine(day, dt.time(9 + n % 8, (n * 7) % 60))
+    return timezone.make_aware(moment)
+
+
+def _visits(campaign: Campaign, helper: Any) -> int:
+    households = Household.objects.filter(village_id=BEIMA).prefetch_related("members")
+    checklist = dict.fromkeys(CHECKLIST, "yes")
+    count = 0
+    for n, household in enumerate(households.order_by("code")):
+        members = [m.pk for m in household.members.all() if m.status == "active"]
+        services.visit_record(
+            actor=helper,
+            household=household,
+            visited_at=_at(n),
+            members_met=members,
+            checklist=checklist,
+            tuopin_verified=household.household_type == "tuopin",
+            campaign=campaign,
+            idempotency_key=f"demo-2020-04-{household.code}",
+        )
+        count += 1
+    return count
+
+
+def _findings(campaign: Campaign) -> None:
+    village = synth.beima_village()
+    codes = {c.household_code: c for c in village.marginal_candidates}
+    households = {h.code: h for h in Household.objects.filter(code__in=codes)}
+    for code, candidate in codes.items():
+        services.finding_record(
+            actor=None,
+            campaign=campaign,
+            household=households[code],
+            kind="marginal",
+            description=candidate.note,
+            found_on=dt.date(2020, 4, 28),
+        )
+    problem = village.suspected_problem
+    finding = services.finding_record(
+        actor=None,
+        campaign=campaign,
+        household=Household.objects.get(code=problem.household_code),
+        kind="suspected",
+        description=problem.note,
+        found_on=dt.date(2020, 4, 28),
+    )
+    services.finding_rectify(
+        actor=None,
+        finding=finding,
+        status="rectifying",
+        rectification="核实车辆登记与家庭收入，提请镇级审核",
+    )
+
+
+def _pairing(helper: Any) -> None:
+    """The demo helper is paired with the 脱贫户 and monitored households since 2019."""
+    village = synth.beima_village()
+    paired = Household.objects.filter(village_id=BEIMA, household_type="tuopin") | (
+        Household.objects.filter(code__in=village.monitored)
+    )
+    for household in paired.distinct().order_by("code"):
+        services.helper_assign(
+            household=household, helper=helper, actor=None, on=dt.date(2019, 12, 1)
+        )
+    households = Household.objects.filter(helper_assignments__helper=helper).prefetch_related(
+        "members"
+    )
+    services.due_visits_plan(households=households, on=timezone.localdate(), actor=None)
+    services.due_visits_refresh(today=timezone.localdate())
+
+
+def _party_members(village: Area) -> list[PartyMember]:
+    """19 members over 80 on New Year's visit day (from the registry), and 11 younger ones."""
+    people = Person.objects.filter(household__village=village, status="active").select_related(
+        "household"
+    )
+    old = [p for p in people.order_by("household__code", "pk") if _age(p.birth_date) >= 80]
+    young = [p for p in people.order_by("-household__code", "pk") if 35 <= _age(p.birth_date) < 65]
+    chosen = old[:: max(1, len(old) // 19)][:19] + young[::9][:11]
+    return [
+        PartyMember.objects.create(
+            name=p.name,
+            village=village,
+            household=p.household,
+            birth_date=p.birth_date,
+            area_path=p.household.area_path,
+        )
+        for p in chosen
+    ]
+
+
+def _age(birth: dt.date) -> int:
+    return NEW_YEAR.year - birth.year - ((NEW_YEAR.month, NEW_YEAR.day) < (birth.month, birth.day))
+
+
+def _condolences(members: list[PartyMember]) -> None:
+    goods = [("大米", Decimal(10), "公斤"), ("食用油", Decimal(5), "升")]
+    for n, member in enumerate(m for m in members if m.age_on(NEW_YEAR) >= 80):
+        services.condolence_record(
+            actor=None,
+            member=member,
+            visited_on=NEW_YEAR + dt.timedelta(days=n % 3),
+            occasion="元旦春节走访慰问（80周岁以上老党员）",
+            goods=goods,
+        )
+
+
+def _points(village: Area, members: list[PartyMember]) -> None:
+    rules = [
+        PointRule.objects.get_or_create(code=code, defaults={"name": name, "points": points})[0]
+        for code, name, points in POINT_RULES
+    ]
+    for n, member in enumerate(members):
+        for k in range(n % 4 + 1):
+            rule = rules[(n + k) % len(rules)]
+            entry = services.point_entry_add(
+                actor=None,
+                member=member,
+                rule=rule,
+                reason=rule.name,
+                on=dt.date(2020, 2, 1) + dt.timedelta(days=7 * k),
+            )
+            services.point_entry_decide(actor=None, entry=entry, approve=True)
+
+
+def _records(village: Area) -> None:
+    services.village_record_add(
+        actor=None,
+        village=village,
+        kind="tour",
+        title="村两委赴荣成东岛刘家、大李家村、单家村学习",
+        on=TOUR_DAY,
+        text="学习村级诚信体系建设、志愿服务、党员“信用+积分”双评价管理、村规民约等经验",
+        participants=7,
+    )
+    services.village_record_add(
+        actor=None,
+        village=village,
+        kind="rules",
+        title="北马村村规民约（修订）",
+        on=dt.date(2020, 5, 10),
+        text="诚信守法、孝老爱亲、移风易俗、环境整洁、邻里和睦",
+    )

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villageaid.registry.models import Household
+from villageaid.visits.models import CHECKLIST, Visit
+
+ANSWERS = [("yes", _("是")), ("no", _("否")), ("na", _("不适用"))]
+
+
+class VisitForm(forms.Form):
+    idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    visited_at = forms.DateTimeField(
+        label=_("走访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    outcome = forms.ChoiceField(label=_("走访结果"), choices=Visit.Outcome.choices)
+    members_met = forms.MultipleChoiceField(
+        label=_("见到的家庭成员"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    needs = forms.CharField(
+        label=_("困难和需求"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    suggestions = forms.CharField(
+        label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo = forms.FileField(label=_("现场照片"), required=False)
+    signature = forms.FileField(label=_("农户签字确认（拍照）"), required=False)
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
+    )
+    report = forms.CharField(
+        label=_("向村干部报告困难（将转为监测帮扶线索）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = household.members.filter(status="active")
+        met = self.fields["members_met"]
+        assert isinstance(met, forms.MultipleChoiceField)
+        met.choices = [(str(m.pk), m.name) for m in members]
+        for code, label in CHECKLIST.items():
+            self.fields[f"check_{code}"] = forms.ChoiceField(
+                label=label, choices=ANSWERS, initial="yes", widget=forms.RadioSelect
+            )
+        for field in self.fields.values():
+            if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def checklist(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"check_{code}"] for code in CHECKLIST}

@@ -1,0 +1,231 @@
+"""Reads of the visits app, always scoped through core.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from villageaid.core import access, roles
+from villageaid.registry.models import Household
+from villageaid.visits.models import (
+    Campaign,
+    DueVisit,
+    Finding,
+    HelperAssignment,
+    PartyMember,
+    Visit,
+    VisitRule,
+)
+
+MODULE = roles.Module.VISITS
+OPEN = (DueVisit.Status.DUE, DueVisit.Status.OVERDUE)
+# INTERFACES 3.5 defaults, yuan per person per year; a setting may override them.
+MONITORING_LINE = {2020: 6000, 2021: 6000, 2022: 6500, 2023: 7500, 2024: 8500, 2025: 8700}
+NEAR_LINE = Decimal("1.5")
+NON_COMPULSORY = {"senior", "vocational", "college"}
+# 八必访 kinds 3 (分散供养特困) and 4 (低保) need 民政 data the registry does not hold yet.
+
+
+def households_for(user: Any, action: str = roles.VIEW) -> QuerySet[Household]:
+    return access.scope(Household.objects.all(), user, MODULE, action, area_path="area_path")
+
+
+def household_get(user: Any, pk: int, action: str = roles.VIEW) -> Household:
+    return access.get_for(
+        Household.objects.select_related("village"),
+        user,
+        MODULE,
+        action,
+        area_path="area_path",
+        pk=pk,
+    )
+
+
+def _scoped(queryset: QuerySet[Any], user: Any, action: str, prefix: str) -> QuerySet[Any]:
+    return access.scope(queryset, user, MODULE, action, area_path="area_path", narrow_prefix=prefix)
+
+
+def due_for(user: Any, *, on: dt.date) -> QuerySet[DueVisit]:
+    rows = _scoped(DueVisit.objects.select_related("household"), user, roles.VIEW, "household__")
+    return rows.filter(status__in=OPEN, due_on__lte=on)
+
+
+def visits_for(user: Any) -> QuerySet[Visit]:
+    return _scoped(Visit.objects.select_related("household"), user, roles.VIEW, "household__")
+
+
+def visit_get(user: Any, pk: int) -> Visit:
+    return access.get_for(
+        Visit.objects.select_related("household"),
+        user,
+        MODULE,
+        area_path="area_path",
+        narrow_prefix="household__",
+        pk=pk,
+    )
+
+
+def campaigns_for(user: Any, action: str = roles.VIEW) -> QuerySet[Campaign]:
+    rows = _scoped(Campaign.objects.all(), user, action, "samples__household__")
+    if getattr(user, "role", "") == roles.Role.ASSESSOR and not user.is_superuser:
+        rows = rows.filter(assessors=user)
+    return rows.distinct()
+
+
+def campaign_get(user: Any, pk: int, action: str = roles.VIEW) -> Campaign:
+    found = campaigns_for(user, action).filter(pk=pk).first()
+    if found is not None:
+        return found
+    if action != roles.VIEW and campaigns_for(user).filter(pk=pk).exists():
+        raise PermissionDenied
+    raise Http404
+
+
+def campaign_households(user: Any, campaign: Campaign) -> QuerySet[Household]:
+    """The sampled households of a campaign that the user may see."""
+    sampled = campaign.samples.values("household_id")
+    return households_for(user).filter(pk__in=sampled).order_by("code")
+
+
+def campaign_summary(campaign: Campaign) -> dict[str, int]:
+    """The campaign's figures, computed from its visit records and findings."""
+    visits = Visit.objects.filter(campaign=campaign, outcome=Visit.Outcome.MET)
+    people = visits.values("members_met").exclude(members_met=None).distinct().count()
+    findings = Finding.objects.filter(campaign=campaign)
+    return {
+        "households_visited": visits.values("household").distinct().count(),
+        "people_visited": people,
+        "tuopin_households_verified": visits.filter(
+            tuopin_verified=True, household__household_type="tuopin"
+        )
+        .values("household")
+        .distinct()
+        .count(),
+        "marginal_households_found": findings.filter(kind=Finding.Kind.MARGINAL)
+        .values("household")
+        .distinct()
+        .count(),
+        "suspected_problems": findings.filter(kind=Finding.Kind.SUSPECTED).count(),
+    }
+
+
+def monitoring_line(year: int) -> Decimal:
+    table = {**MONITORING_LINE, **getattr(settings, "VISITS_MONITORING_LINE", {})}
+    known = [y for y in table if y <= year] or [min(table)]
+    return Decimal(table[max(known)])
+
+
+def interval_months(household: Household) -> int:
+    """Monthly for monitored households, quarterly for others, unless the area says otherwise."""
+    rules = VisitRule.objects.filter(area__path__in=_prefixes(household.area_path)).order_by(
+        "-area__path"
+    )
+    rule = rules.first()
+    monitored = household.monitoring_status == "monitored"
+    if rule is None:
+        return 1 if monitored else 3
+    return rule.monitored_months if monitored else rule.other_months
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def must_visit_reasons(household: Household, *, on: dt.date) -> list[str]:
+    """The 八必访 kinds the registry can tell about one household."""
+    members = [m for m in household.members.all() if m.status == "active"]
+    reasons = []
+    line = monitoring_line(on.year)
+    if members and household.net_income_12m / len(members) < line * NEAR_LINE:
+        reasons.append("income")
+    if any(m.health in {"serious", "chronic"} for m in members):
+        reasons.append("illness")
+    if any(m.health == "disabled" or m.disability_certificate for m in members):
+        reasons.append("disability")
+    if any(m.school_stage in NON_COMPULSORY for m in members):
+        reasons.append("education")
+    risks = set(household.risk_type_list)
+    if "employment" in risks:
+        reasons.append("employment")
+    if risks & {"disaster", "accident", "epidemic"}:
+        reasons.append("disaster")
+    if household.monitoring_status == "monitored":
+        reasons.append("monitored")
+    return reasons
+
+
+def must_visit_list(user: Any, *, on: dt.date) -> list[tuple[Household, list[str]]]:
+    rows = households_for(user).prefetch_related("members").order_by("code")
+    found = [(h, must_visit_reasons(h, on=on)) for h in rows]
+    return [(h, reasons) for h, reasons in found if reasons]
+
+
+def current_helper(household: Household) -> HelperAssignment | None:
+    return HelperAssignment.objects.filter(household=household, ended_on__isnull=True).first()
+
+
+def coverage(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
+    """Households and how many were visited in the period, per village, grid and helper."""
+    visited = Q(
+        visits__visited_at__date__gte=start,
+        visits__visited_at__date__lte=end,
+        visits__outcome=Visit.Outcome.MET,
+    )
+    households = households_for(user)
+    result: dict[str, list[dict[str, Any]]] = {}
+    for key, field, label in (
+        ("village", "village", "village__name"),
+        ("grid", "grid", "grid__name"),
+        ("helper", "helper_assignments__helper", "helper_assignments__helper__username"),
+    ):
+        rows = households
+        if key == "helper":
+            rows = rows.filter(helper_assignments__ended_on__isnull=True)
+        grouped = (
+            rows.exclude(**{f"{field}__isnull": True})
+            .values(field, label)
+            .annotate(
+                households=Count("pk", distinct=True),
+                visited=Count("pk", filter=visited, distinct=True),
+            )
+            .order_by(label)
+        )
+        result[key] = [
+            {"name": r[label], "households": r["households"], "visited": r["visited"]}
+            for r in grouped
+        ]
+    return result
+
+
+def coverage_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """An ECharts bar option: households and visited households per row."""
+    names = [r["name"] for r in rows]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": ["农户", "已走访"]},
+        "xAxis": {"type": "category", "data": names},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": "农户", "type": "bar", "data": [r["households"] for r in rows]},
+            {"name": "已走访", "type": "bar", "data": [r["visited"] for r in rows]},
+        ],
+    }
+
+
+def party_members_for(user: Any) -> QuerySet[PartyMember]:
+    return _scoped(PartyMember.objects.select_related("village"), user, roles.VIEW, "household__")
+
+
+def points_ranking(user: Any, *, village: str = "") -> QuerySet[PartyMember]:
+    rows = party_members_for(user)
+    if village:
+        rows = rows.filter(village_id=village)
+    total = Sum("points__points", filter=Q(points__status="approved"), default=0)
+    return rows.annotate(total=total).order_by("village_id", "-total", "name")

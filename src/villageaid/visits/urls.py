@@ -1,0 +1,13 @@
+from django.urls import path
+
+from villageaid.visits import views
+
+urlpatterns = [
+    path("today/", views.visits_today, name="visits-today"),
+    path("households/<int:pk>/visit/", views.visit_new, name="visit-new"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("coverage/", views.coverage, name="visits-coverage"),
+    path("campaigns/", views.campaign_list, name="campaign-list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("points/", views.points_ranking, name="points-ranking"),
+]

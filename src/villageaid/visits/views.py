@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from villageaid.core import access, roles
+from villageaid.visits import selectors, services
+from villageaid.visits.forms import VisitForm
+from villageaid.visits.models import CHECKLIST, METHODS, MUST_VISIT_LABELS, Finding
+
+MODULE = roles.Module.VISITS
+
+
+def _day(value: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@access.access(MODULE)
+def visits_today(request: HttpRequest) -> HttpResponse:
+    today = _day(request.GET.get("on"), timezone.localdate())
+    due = selectors.due_for(request.user, on=today).order_by("status", "due_on")
+    context = {"today": today, "due": due, "labels": MUST_VISIT_LABELS}
+    return render(request, "visits/today.html", context)
+
+
+@access.access(MODULE, roles.EDIT)
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get(request.user, pk, roles.EDIT)
+    initial = {
+        "idempotency_key": uuid.uuid4().hex,
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "outcome": "met",
+    }
+    form = VisitForm(
+        request.POST or None, request.FILES or None, household=household, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        visit, created = services.visit_record(
+            actor=request.user,
+            household=household,
+            visited_at=data["visited_at"],
+            outcome=data["outcome"],
+            members_met=[int(m) for m in data["members_met"]],
+            checklist=form.checklist(),
+            needs=data["needs"],
+            suggestions=data["suggestions"],
+            photo=data["photo"],
+            signature=data["signature"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            tuopin_verified=household.household_type == "tuopin",
+            idempotency_key=data["idempotency_key"],
+        )
+        if created and data["report"]:
+            services.visit_report_difficulty(
+                actor=request.user, household=household, description=data["report"], visit=visit
+            )
+        return redirect("visit-detail", pk=visit.pk)
+    return render(request, "visits/visit_form.html", {"household": household, "form": form})
+
+
+@access.access(MODULE)
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get(request.user, pk)
+    answers = [(CHECKLIST[k], v) for k, v in visit.checklist.items() if k in CHECKLIST]
+    context = {"visit": visit, "answers": answers, "members": visit.members_met.all()}
+    return render(request, "visits/visit_detail.html", context)
+
+
+@access.access(MODULE)
+def coverage(request: HttpRequest) -> HttpResponse:
+    end = _day(request.GET.get("end"), timezone.localdate())
+    start = _day(request.GET.get("start"), end - dt.timedelta(days=90))
+    rows = selectors.coverage(request.user, start=start, end=end)
+    context: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "chart": selectors.coverage_chart(rows["grid"] or rows["village"]),
+    }
+    return render(request, "visits/coverage.html", context)
+
+
+@access.access(MODULE)
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = selectors.campaigns_for(request.user).select_related("area")
+    return render(request, "visits/campaign_list.html", {"campaigns": campaigns})
+
+
+@access.access(MODULE)
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get(request.user, pk)
+    findings = Finding.objects.filter(campaign=campaign).filter(
+        household__in=selectors.households_for(request.user)
+    )
+    context = {
+        "campaign": campaign,
+        "summary": selectors.campaign_summary(campaign),
+        "sample": selectors.campaign_households(request.user, campaign),
+        "findings": findings.select_related("household"),
+        "checklist": [CHECKLIST.get(c, c) for c in campaign.checklist],
+        "methods": [METHODS.get(m, m) for m in campaign.methods],
+    }
+    return render(request, "visits/campaign_detail.html", context)
+
+
+@access.access(MODULE)
+def points_ranking(request: HttpRequest) -> HttpResponse:
+    village = request.GET.get("village", "")
+    rows = selectors.points_ranking(request.user, village=village)
+    villages = access.visible_areas(request.user).filter(level="village")
+    context = {"rows": rows, "village": village, "villages": villages}
+    return render(request, "visits/points.html", context)
