@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SalesConfig(AppConfig):
     name = "villageaid.sales"
     label = "sales"
+
+    def ready(self) -> None:
+        from villageaid.core import roles
+        from villageaid.core.navigation import Entry, register
+        from villageaid.sales import cards, tasks  # noqa: F401  (register card and job)
+
+        register(Entry(_("销售"), "sales-today", roles.Module.SALES, order=60))
+        register(Entry(_("集体收支"), "sales-ledger", roles.Module.SALES, order=61))

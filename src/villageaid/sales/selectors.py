@@ -91,7 +91,10 @@ def live_counter(session: LiveSession, now: dt.datetime | None = None) -> dict[s
         "amount": totals["amount"] or Decimal(0),
         "orders": totals["orders"],
         "jin_per_minute": (jin(grams) / Decimal(minutes)).quantize(Decimal("0.1")),
-        "percent": round(100 * grams / session.grams_quota) if session.grams_quota else 0,
+        "percent": (
+            percent := round(100 * grams / session.grams_quota) if session.grams_quota else 0
+        ),
+        "bar": min(percent, 100),
     }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from villageaid.core import audit
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.core.models import Area
+from villageaid.sales import routing
 from villageaid.sales.channels import CHANNELS
 from villageaid.sales.models import (
     GRAMS_PER_JIN,
@@ -27,6 +28,9 @@ from villageaid.sales.models import (
     ChannelQuota,
     CommunityGroup,
     Customer,
+    DeliveryRun,
+    DeliveryStop,
+    HotelStandingOrder,
     LedgerEntry,
     LiveSession,
     Lot,
@@ -187,6 +191,7 @@ def order_place(
     group: CommunityGroup | None = None,
     at: dt.datetime | None = None,
     price_per_jin: Decimal | None = None,
+    deliver_on: dt.date | None = None,
 ) -> Order:
     """Reserve ``grams`` of ``lot`` for ``channel``; a repeated key returns the first order."""
     if not idempotency_key or len(idempotency_key) > 100:
@@ -208,6 +213,7 @@ def order_place(
             group=group,
             at=at or timezone.now(),
             price=price_per_jin,
+            deliver_on=deliver_on,
         )
     except IntegrityError:
         # A concurrent request with the same key won; its order is the answer.
@@ -229,6 +235,7 @@ def _order_place_locked(
     group: CommunityGroup | None,
     at: dt.datetime,
     price: Decimal | None,
+    deliver_on: dt.date | None,
 ) -> Order:
     lot, quotas = _lock(lot_id, channel.code)
     existing = Order.objects.filter(idempotency_key=key).first()  # committed while we waited
@@ -260,6 +267,7 @@ def _order_place_locked(
         live_session=session,
         group=group,
         pickup_code=f"{secrets.randbelow(10**6):06d}" if group is not None else "",
+        deliver_on=deliver_on,
         area_path=lot.area_path,
         created_at=at,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -470,3 +478,93 @@ def ledger_post_cost(
     )
     audit.record(actor=actor, action="sales.ledger.cost", obj=entry, note=note)
     return entry
+
+
+# --- delivery runs --------------------------------------------------------------
+
+
+def _minutes(value: dt.time | None, default: int) -> int:
+    return value.hour * 60 + value.minute if value else default
+
+
+def _clock(minutes: int) -> dt.time:
+    return dt.time(min(minutes // 60, 23), minutes % 60)
+
+
+@transaction.atomic
+def delivery_run_plan(
+    *,
+    village: Area,
+    date: dt.date,
+    depot: tuple[float, float],
+    vehicles: int,
+    capacity_grams: int,
+    actor: Any,
+    start: dt.time = dt.time(7, 0),
+) -> DeliveryRun:
+    """Route the day's delivered orders (hotels, community pickup points, budget units)."""
+    orders = (
+        Order.objects.filter(area_path__startswith=village.path, deliver_on=date)
+        .filter(status__in=[Order.Status.RESERVED, Order.Status.PAID])
+        .exclude(customer=None)
+        .select_related("customer")
+        .order_by("customer_id", "pk")
+    )
+    by_customer: dict[int, list[Order]] = {}
+    for order in orders:
+        if order.customer and order.customer.lat is not None:
+            by_customer.setdefault(order.customer.pk, []).append(order)
+    targets = [group[0].customer for group in by_customer.values()]
+    windows = _windows([c.pk for c in targets if c is not None])
+    stops = []
+    for customer in targets:
+        assert customer is not None and customer.lat is not None and customer.lon is not None
+        grams = sum(o.grams for o in by_customer[customer.pk])
+        opens, closes = windows.get(customer.pk, (dt.time(8, 0), dt.time(18, 0)))
+        stops.append(
+            routing.Stop(customer.lat, customer.lon, grams, _minutes(opens, 0), _minutes(closes, 0))
+        )
+    result = routing.plan(
+        depot,
+        stops,
+        vehicles=vehicles,
+        capacity_grams=capacity_grams,
+        start_min=_minutes(start, 7 * 60),
+    )
+    run = DeliveryRun.objects.create(
+        date=date,
+        vehicles=vehicles,
+        capacity_grams=capacity_grams,
+        depot_lat=depot[0],
+        depot_lon=depot[1],
+        total_km=result.total_km,
+        area_path=village.path,
+    )
+    for visit in result.visits:
+        customer = targets[visit.stop]
+        assert customer is not None
+        opens, closes = windows.get(customer.pk, (dt.time(8, 0), dt.time(18, 0)))
+        stop = DeliveryStop.objects.create(
+            run=run,
+            vehicle=visit.vehicle,
+            sequence=visit.sequence,
+            name=customer.name,
+            address=customer.address,
+            phone=customer.phone,
+            lat=customer.lat or 0,
+            lon=customer.lon or 0,
+            grams=stops[visit.stop].grams,
+            window_from=opens,
+            window_until=closes,
+            eta=_clock(visit.arrival_min),
+        )
+        stop.orders.set(by_customer[customer.pk])
+    note = f"{len(result.visits)} 站, {result.total_km} km, 未排 {len(result.dropped)}"
+    audit.record(actor=actor, action="sales.run.plan", obj=run, area=village, note=note)
+    return run
+
+
+def _windows(customer_ids: list[int]) -> dict[int, tuple[dt.time, dt.time]]:
+    """Receiving windows: a hotel's standing order, else none (a day window)."""
+    rows = HotelStandingOrder.objects.filter(customer_id__in=customer_ids, active=True)
+    return {row.customer_id: (row.receive_from, row.receive_until) for row in rows}

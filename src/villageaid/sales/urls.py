@@ -1,0 +1,15 @@
+from django.urls import path
+
+from villageaid.sales import views
+
+urlpatterns = [
+    path("", views.today, name="sales-today"),
+    path("lots/", views.lot_list, name="sales-lots"),
+    path("live/", views.live_list, name="sales-live-list"),
+    path("live/<int:pk>/", views.live_host, name="sales-live"),
+    path("live/<int:pk>/counter/", views.live_counter, name="sales-live-counter"),
+    path("groups/", views.group_pick_lists, name="sales-groups"),
+    path("groups/<int:pk>/verify/", views.group_verify, name="sales-group-verify"),
+    path("ledger/", views.ledger, name="sales-ledger"),
+    path("runs/<int:pk>/", views.run_sheet, name="sales-run"),
+]

@@ -1,0 +1,136 @@
+"""Pages for the sales clerk (phone and laptop)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villageaid.core import access, roles
+from villageaid.core.errors import ServiceError
+from villageaid.sales import selectors, services
+
+MODULE = roles.Module.SALES
+
+
+def _day(request: HttpRequest, name: str = "day") -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@access.access(MODULE)
+def today(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    orders = selectors.orders_on(request.user, day)
+    context: dict[str, Any] = {
+        "day": day,
+        "orders": orders.order_by("-created_at")[:200],
+        "order_count": orders.count(),
+        "channels": selectors.channel_totals(orders),
+        "runs": selectors.runs_for(request.user).filter(date=day),
+        "deliveries": selectors.orders_for(request.user)
+        .filter(deliver_on=day)
+        .order_by("customer__name"),
+    }
+    return render(request, "sales/today.html", context)
+
+
+@access.access(MODULE)
+def lot_list(request: HttpRequest) -> HttpResponse:
+    lots = selectors.lots_for(request.user).prefetch_related("quotas__channel")
+    if request.GET.get("all") != "1":
+        lots = lots.filter(grams_available__gt=0)
+    today_ = timezone.localdate()
+    rows = [(lot, lot.days_left(today_)) for lot in lots.order_by("expires_on", "pk")[:200]]
+    return render(request, "sales/lot_list.html", {"rows": rows, "all": request.GET.get("all")})
+
+
+@access.access(MODULE)
+def live_list(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.live_sessions_for(request.user)[:50]
+    rows = [(s, selectors.live_counter(s)) for s in sessions]
+    return render(request, "sales/live_list.html", {"rows": rows})
+
+
+@access.access(MODULE)
+def live_host(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.live_session_get(request.user, pk)
+    if request.method == "POST":
+        if not access.can(request.user, MODULE, roles.EDIT, session.area_path):
+            raise PermissionDenied
+        services.live_session_close(session=session, actor=request.user)
+        messages.success(request, _("直播已结束"))
+        return redirect("sales-live", pk=pk)
+    context = {
+        "session": session,
+        "counter": selectors.live_counter(session),
+        "can_edit": access.can(request.user, MODULE, roles.EDIT, session.area_path),
+    }
+    return render(request, "sales/live_host.html", context)
+
+
+@access.access(MODULE)
+def live_counter(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.live_session_get(request.user, pk)
+    context = {"session": session, "counter": selectors.live_counter(session)}
+    return render(request, "sales/_live_counter.html", context)
+
+
+@access.access(MODULE)
+def group_pick_lists(request: HttpRequest) -> HttpResponse:
+    day = _day(request) if request.GET.get("day") else None
+    context = {"lists": selectors.pick_lists(request.user, day), "day": day}
+    return render(request, "sales/pick_lists.html", context)
+
+
+@access.access(MODULE)
+def group_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.get_for(
+        selectors.groups_for(request.user), request.user, MODULE, area_path="area_path", pk=pk
+    )
+    if request.method == "POST":
+        if not access.can(request.user, MODULE, roles.EDIT, group.area_path):
+            raise PermissionDenied
+        try:
+            order = services.pickup_verify(
+                group=group, code=request.POST.get("code", ""), actor=request.user
+            )
+            messages.success(
+                request,
+                _("核销成功：订单 #%(pk)s，%(jin)s 斤") % {"pk": order.pk, "jin": order.jin},
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("sales-group-verify", pk=pk)
+    return render(request, "sales/group_verify.html", {"group": group})
+
+
+@access.access(MODULE)
+def ledger(request: HttpRequest) -> HttpResponse:
+    start = _day(request, "start") if request.GET.get("start") else None
+    end = _day(request, "end") if request.GET.get("end") else None
+    statement = selectors.income_statement(request.user, start, end)
+    orders = selectors.orders_for(request.user)
+    context = {
+        "statement": statement,
+        "start": start,
+        "end": end,
+        "buyers": selectors.buyer_type_totals(orders),
+        "channels": selectors.channel_totals(orders),
+    }
+    return render(request, "sales/ledger.html", context)
+
+
+@access.access(MODULE)
+def run_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(request.user, pk)
+    stops = run.stops.prefetch_related("orders").all()
+    return render(request, "sales/run_sheet.html", {"run": run, "stops": stops})
