@@ -229,6 +229,8 @@ TASKS = {
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = env("MQTT_TOPIC_PREFIX", "villageaid")
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
+# Group-robot webhooks (WeCom / DingTalk) for escalations and alerts, comma-separated.
+WEBHOOK_URLS = envlist("WEBHOOK_URLS")
 
 LOGGING = {
     "version": 1,
