@@ -44,8 +44,9 @@ def household_search(
             )
             rows = rows.filter(Exists(members))
         else:
-            members = Person.objects.filter(household=OuterRef("pk"), name__startswith=query)
-            rows = rows.filter(Q(code__startswith=query) | Exists(members))
+            # IN (subquery) is planned as one hashed sub-plan, not a probe per household.
+            named = Person.objects.filter(name__startswith=query).values("household_id")
+            rows = rows.filter(Q(code__startswith=query) | Q(pk__in=named))
     for field, value in (filters or {}).items():
         if not value:
             continue
