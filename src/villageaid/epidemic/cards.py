@@ -1,0 +1,37 @@
+"""The landing-page card of the gate: today's passages, fevers, missed rounds, alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from villageaid.core import access, roles
+from villageaid.core.dashboard import Card
+from villageaid.epidemic import selectors
+
+
+def gate_today(user: Any) -> list[Card]:
+    if not access.allowed(user, roles.Module.EPIDEMIC, roles.VIEW):
+        return []
+    today = selectors.today_summary(user)
+    tone = "danger" if today["fevers"] or today["open_alerts"] else "success"
+    items = [
+        (f"发热 {today['fevers']} 人", reverse("epidemic-passages")),
+        (f"漏测体温 {today['missed_rounds']} 人", reverse("epidemic-rounds")),
+        (f"未处理预警 {today['open_alerts']} 条", reverse("epidemic-alerts")),
+    ]
+    url_name = (
+        "epidemic-gate"
+        if access.allowed(user, roles.Module.EPIDEMIC, roles.EDIT)
+        else "epidemic-passages"
+    )
+    return [
+        Card(
+            title="卡口今日登记",
+            count=today["passages"],
+            url=reverse(url_name),
+            items=items,
+            tone=tone,
+        )
+    ]

@@ -1,0 +1,176 @@
+"""Reads of the epidemic module, scoped through core.access, and the figures
+the scorecard needs (computed from the records plus the anonymous daily counts
+left by the purge, so a purge never changes them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from villageaid.core import access, roles
+from villageaid.epidemic.models import (
+    FEVER,
+    Checkpoint,
+    DailyGateCount,
+    DisinfectionLog,
+    EpidemicCase,
+    GateAlert,
+    Item,
+    ParkWorker,
+    Passage,
+    SupplyMovement,
+    SupplyStock,
+    TemperatureRound,
+)
+
+MODULE = roles.Module.EPIDEMIC
+
+
+def scoped(model: Any, user: Any, action: str = roles.VIEW) -> QuerySet[Any]:
+    return access.scope(model.objects.all(), user, MODULE, action, area_path="area_path")
+
+
+def get(model: Any, user: Any, pk: int, action: str = roles.VIEW) -> Any:
+    return access.get_for(
+        model.objects.select_related("village"),
+        user,
+        MODULE,
+        action,
+        area_path="area_path",
+        pk=pk,
+    )
+
+
+def checkpoints_for(user: Any) -> QuerySet[Checkpoint]:
+    return scoped(Checkpoint, user).filter(active=True).select_related("village")
+
+
+def passages_for(user: Any, *, day: dt.date | None = None) -> QuerySet[Passage]:
+    rows = scoped(Passage, user).select_related("checkpoint")
+    return rows.filter(day=day) if day else rows
+
+
+def workers_for(user: Any) -> QuerySet[ParkWorker]:
+    return scoped(ParkWorker, user).filter(anonymised=False).select_related("village")
+
+
+def alerts_for(user: Any, *, open_only: bool = False) -> QuerySet[GateAlert]:
+    rows = scoped(GateAlert, user).select_related("village")
+    return rows.filter(resolved=False) if open_only else rows
+
+
+def stock_for(user: Any) -> QuerySet[SupplyStock]:
+    return scoped(SupplyStock, user).select_related("village")
+
+
+def ledger_for(user: Any) -> QuerySet[SupplyMovement]:
+    return scoped(SupplyMovement, user).select_related("village")
+
+
+def disinfections_for(user: Any) -> QuerySet[DisinfectionLog]:
+    return scoped(DisinfectionLog, user).select_related("village")
+
+
+def rounds_on(user: Any, date: dt.date, round: str) -> dict[int, TemperatureRound]:
+    rows = scoped(TemperatureRound, user).filter(date=date, round=round)
+    return {r.worker_id: r for r in rows}
+
+
+def workers_missing_round(*, village_path: str, date: dt.date, round: str) -> list[ParkWorker]:
+    measured = TemperatureRound.objects.filter(date=date, round=round).values("worker_id")
+    rows = ParkWorker.objects.filter(
+        area_path__startswith=village_path, excluded=False, anonymised=False
+    ).exclude(pk__in=measured)
+    return [w for w in rows if w.eligible]
+
+
+def disinfection_missing(user: Any, day: dt.date) -> list[str]:
+    """Phases (before/after group work) with no entry today, for the reminder card."""
+    done = set(disinfections_for(user).filter(day=day).values_list("phase", flat=True))
+    return [str(p.label) for p in DisinfectionLog.Phase if p.value not in done]
+
+
+def passage_counts_by_day(passages: QuerySet[Passage]) -> dict[tuple[int, dt.date], dict[str, Any]]:
+    """Anonymous counts per (checkpoint, day), in the shape of DailyGateCount."""
+    rows = passages.values("checkpoint_id", "day", "village_id", "area_path").annotate(
+        passages_in=Count("pk", filter=Q(direction="in")),
+        passages_out=Count("pk", filter=Q(direction="out")),
+        refused=Count("pk", filter=Q(decision="refused")),
+        fevers=Count("pk", filter=Q(temperature__gte=FEVER)),
+        villagers=Count("pk", filter=Q(party="villager")),
+        outsiders=Count("pk", filter=Q(party="outsider")),
+        vehicles=Count("pk", filter=Q(kind="vehicle")),
+    )
+    return {(r.pop("checkpoint_id"), r.pop("day")): r for r in rows}
+
+
+GATE_FIELDS = ("passages_in", "passages_out", "refused", "fevers", "villagers", "outsiders")
+
+
+def gate_totals(*, area_path: str, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Gate counts in ``[start, end]`` from live passages plus purged days."""
+    live = Passage.objects.filter(area_path__startswith=area_path, day__range=(start, end))
+    totals = dict.fromkeys(GATE_FIELDS, 0)
+    for values in passage_counts_by_day(live).values():
+        for field in GATE_FIELDS:
+            totals[field] += values[field]
+    kept = DailyGateCount.objects.filter(
+        area_path__startswith=area_path, date__range=(start, end)
+    ).aggregate(**{f: Sum(f) for f in GATE_FIELDS})
+    for field in GATE_FIELDS:
+        totals[field] += kept[field] or 0
+    totals["passages"] = totals["passages_in"] + totals["passages_out"]
+    return totals
+
+
+def masks_distributed(*, area_path: str, start: dt.date, end: dt.date) -> int:
+    handed = SupplyMovement.objects.filter(
+        area_path__startswith=area_path,
+        item=Item.MASK,
+        kind=SupplyMovement.Kind.HANDOUT,
+        day__range=(start, end),
+    ).aggregate(total=Sum("quantity"))
+    return int(handed["total"] or 0)
+
+
+def infections(*, area_path: str, start: dt.date, end: dt.date) -> dict[str, int]:
+    confirmed = EpidemicCase.objects.filter(
+        area_path__startswith=area_path, confirmed_on__range=(start, end)
+    )
+    return {
+        "infections": confirmed.count(),
+        "imported_cases": confirmed.filter(imported=True).count(),
+    }
+
+
+def figures(*, area_path: str, start: dt.date, end: dt.date) -> dict[str, int]:
+    """What the scorecard reads: masks, passages, fevers, infections."""
+    gate = gate_totals(area_path=area_path, start=start, end=end)
+    return {
+        "masks_distributed": masks_distributed(area_path=area_path, start=start, end=end),
+        "passages": gate["passages"],
+        "passages_refused": gate["refused"],
+        "fevers": gate["fevers"],
+        "villager_passages": gate["villagers"],
+        "outsider_passages": gate["outsiders"],
+        **infections(area_path=area_path, start=start, end=end),
+    }
+
+
+def today_summary(user: Any) -> dict[str, int]:
+    """The gate volunteer's landing card: today's passages, fevers, missed rounds."""
+    today = timezone.localdate()
+    passages = passages_for(user, day=today)
+    now_round = "am" if timezone.localtime().hour < 12 else "pm"
+    missed = 0
+    for path in set(scoped(ParkWorker, user).values_list("area_path", flat=True)):
+        missed += len(workers_missing_round(village_path=path, date=today, round=now_round))
+    return {
+        "passages": passages.count(),
+        "fevers": passages.filter(temperature__gte=FEVER).count(),
+        "missed_rounds": missed,
+        "open_alerts": alerts_for(user, open_only=True).count(),
+    }

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from villageaid.epidemic import views
+
+urlpatterns = [
+    path("gate/", views.gate_index, name="epidemic-gate"),
+    path("gate/<int:checkpoint_id>/", views.gate_entry, name="epidemic-gate-entry"),
+    path("passages/", views.passage_list, name="epidemic-passages"),
+    path("passages/bulk/", views.passage_bulk, name="epidemic-passage-bulk"),
+    path("workers/", views.worker_list, name="epidemic-workers"),
+    path("rounds/", views.round_sheet, name="epidemic-rounds"),
+    path("disinfection/", views.disinfection, name="epidemic-disinfection"),
+    path("supplies/", views.supplies, name="epidemic-supplies"),
+    path("alerts/", views.alerts, name="epidemic-alerts"),
+]
