@@ -9,7 +9,6 @@ from typing import Any
 from villageaid.core import idnumber
 from villageaid.registry.models import Household, Person, RosterImport
 
-
 _SEQUENCE = itertools.count(100)
 
 
