@@ -18,7 +18,7 @@ import duckdb
 
 from villageaid.core import idnumber
 from villageaid.screening.engine.datasets import DEPARTMENT, REGISTRY, Dataset
-from villageaid.screening.engine.derived import id_format_ok_sql, id_valid_sql
+from villageaid.screening.engine.derived import id_core_ok_sql, id_format_ok_sql
 
 CHUNK = 1 << 20
 BAD_ID_LIST_LIMIT = 100
@@ -49,17 +49,7 @@ def find_file(directory: Path, name: str) -> Path | None:
 
 def detect_encoding(path: Path) -> str:
     """``utf-8`` or ``gb18030``; raises :class:`InputError` when neither decodes."""
-    for encoding in ("utf-8", "gb18030"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    raise InputError(f"{path}: not UTF-8 or GB18030 text")
+    return _scan(path)[0]
 
 
 def file_checksum(path: Path) -> str:
@@ -68,6 +58,37 @@ def file_checksum(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _scan(path: Path) -> tuple[str, str]:
+    """Encoding and SHA-256 of a text file in one pass (a second only for GB18030)."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = False
+    if utf8:
+        return "utf-8", digest.hexdigest()
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 or GB18030 text") from None
+    return "gb18030", digest.hexdigest()
 
 
 def _transcode(path: Path, workdir: Path) -> Path:
@@ -85,12 +106,15 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def attach_file(con: duckdb.DuckDBPyConnection, path: Path, relation: str, workdir: Path) -> None:
-    """Create the view ``relation`` over a CSV or Parquet file."""
+def attach_file(con: duckdb.DuckDBPyConnection, path: Path, relation: str, workdir: Path) -> str:
+    """Create the view ``relation`` over a CSV or Parquet file; returns the file's SHA-256
+    (computed in the same pass as the encoding check for CSV)."""
     if path.suffix == ".parquet":
+        checksum = file_checksum(path)
         source = f"read_parquet({_quote(str(path))})"
     else:
-        if detect_encoding(path) == "gb18030":
+        encoding, checksum = _scan(path)
+        if encoding == "gb18030":
             path = _transcode(path, workdir)
         source = (
             f"read_csv({_quote(str(path))}, header = true, all_varchar = true, delim = ',', "
@@ -100,6 +124,7 @@ def attach_file(con: duckdb.DuckDBPyConnection, path: Path, relation: str, workd
         con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT * FROM {source}")
     except duckdb.Error as exc:
         raise InputError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from exc
+    return checksum
 
 
 def _column_expr(source_column: str, kind: str) -> str:
@@ -181,8 +206,7 @@ def stage_all(
             path = find_file(registry_dir, dataset.name)
             if path is None:
                 raise InputError(f"{registry_dir}: no {dataset.name}.csv or {dataset.name}.parquet")
-            attach_file(con, path, f"raw_{dataset.name}", workdir)
-            staged.checksums[dataset.name] = file_checksum(path)
+            staged.checksums[dataset.name] = attach_file(con, path, f"raw_{dataset.name}", workdir)
             relation, label = f"raw_{dataset.name}", str(path)
         else:
             relation = dataset.name
@@ -191,8 +215,7 @@ def stage_all(
         path = find_file(sources_dir, dataset.name)
         if path is None:
             continue
-        attach_file(con, path, f"raw_{dataset.name}", workdir)
-        staged.checksums[dataset.name] = file_checksum(path)
+        staged.checksums[dataset.name] = attach_file(con, path, f"raw_{dataset.name}", workdir)
         staged.rows[dataset.name] = stage(con, dataset, f"raw_{dataset.name}", str(path), rid=True)
         staged.present.add(dataset.name)
     build_place_table(con, ["persons", *sorted(staged.present)])
@@ -202,13 +225,19 @@ def stage_all(
 
 
 def _count_bad_ids(con: duckdb.DuckDBPyConnection, name: str, staged: Staged) -> None:
-    bad = f"FROM stg_{name} WHERE NOT COALESCE({id_valid_sql('id_number')}, FALSE)"
+    """Count (and list, masked) IDs failing GB 11643: the address check is a hash join on
+    ``id_place_ok``, not a correlated subquery per row."""
+    col = "s.id_number"
+    bad = (
+        f"FROM stg_{name} s LEFT JOIN id_place_ok q "
+        f"ON q.addr = SUBSTR({col}, 1, 6) AND q.yr = SUBSTR({col}, 7, 4) "
+        f"WHERE NOT ({id_core_ok_sql(col)} AND q.addr IS NOT NULL)"
+    )
     row = con.execute(f"SELECT count(*) {bad}").fetchone()
     staged.bad_id_counts[name] = int(row[0]) if row else 0
     if staged.bad_id_counts[name]:
         ids = con.execute(
-            f"SELECT DISTINCT COALESCE(id_number, '') AS i {bad} ORDER BY i "
-            f"LIMIT {BAD_ID_LIST_LIMIT}"
+            f"SELECT DISTINCT COALESCE({col}, '') AS i {bad} ORDER BY i LIMIT {BAD_ID_LIST_LIMIT}"
         ).fetchall()
         staged.bad_ids[name] = [idnumber.mask(str(i[0])) for i in ids]
 
