@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from villageaid.core import access, roles
@@ -79,10 +79,10 @@ def passages(request: HttpRequest, day: dt.date | None = None) -> Any:
 
 @router.post("/passages", response={201: PassageOut})
 @access.access(MODULE, roles.EDIT)
-def passage_create(request: HttpRequest, payload: PassageIn) -> tuple[int, Any]:
+def passage_create(request: HttpRequest, payload: PassageIn) -> Status:
     data = payload.dict()
     checkpoint = selectors.get(Checkpoint, request.user, data.pop("checkpoint"), roles.EDIT)
-    return 201, services.passage_record(checkpoint=checkpoint, actor=request.user, **data)
+    return Status(201, services.passage_record(checkpoint=checkpoint, actor=request.user, **data))
 
 
 @router.get("/workers", response=list[WorkerOut])

@@ -65,13 +65,17 @@ def township_of(village: Area) -> Area | None:
     return area
 
 
-def _alert(*, village: Area, kind: str, message: str, actor: Any) -> GateAlert:
+def _alert(
+    *, village: Area, kind: str, message: str, actor: Any, at: dt.datetime | None = None
+) -> GateAlert:
+    """An in-app alert to the village and its township (both see it on their landing page)."""
     alert = GateAlert.objects.create(
         village=village,
         area_path=village.path,
         kind=kind,
         township=township_of(village),
         message=message[:255],
+        raised_at=at or timezone.now(),
     )
     audit.record(actor=actor, action="epidemic.alert", obj=alert, area=village, note=kind)
     transaction.on_commit(lambda: log.warning("gate alert %s: %s", kind, alert.message))
@@ -209,6 +213,7 @@ def passage_record(
                 message=f"{checkpoint.name} {timezone.localtime(at):%m-%d %H:%M} "
                 f"{passage.get_party_display()}体温 {reading}℃，已禁止通行",
                 actor=actor,
+                at=at,
             )
     return passage
 
@@ -316,6 +321,7 @@ def temperature_round_record(
                 kind=GateAlert.Kind.WORKER_FEVER,
                 message=f"园区工人 {date} {Round(round).label}体温 {reading}℃，已停工",
                 actor=actor,
+                at=at,
             )
     return row
 
