@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -9,6 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from villageaid.core import access, roles
 from villageaid.visits import selectors, services
@@ -120,7 +119,7 @@ def visit(request: HttpRequest, visit_id: int) -> Any:
 
 @router.post("/visits", response={200: VisitOut, 201: VisitOut})
 @access.access(MODULE, roles.EDIT)
-def visit_create(request: HttpRequest, payload: VisitIn) -> tuple[int, Any]:
+def visit_create(request: HttpRequest, payload: VisitIn) -> Status[Any]:
     """Record a visit; a repeated ``Idempotency-Key`` header returns the first record."""
     household = selectors.household_get(request.user, payload.household, roles.EDIT)
     row, created = services.visit_record(
@@ -141,7 +140,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> tuple[int, Any]:
         services.visit_report_difficulty(
             actor=request.user, household=household, description=payload.report, visit=row
         )
-    return (201 if created else 200), row
+    return Status(201 if created else 200, row)
 
 
 @router.get("/campaigns", response=list[CampaignOut])
