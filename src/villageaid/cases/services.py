@@ -453,6 +453,9 @@ def comparison_record(
 
 
 def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
+    cases = list(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("household__village")
+    )
     if not cases:
         raise ServiceError("没有可公示的案件", code="notice_empty")
     villages = {c.household.village_id for c in cases}
@@ -542,6 +545,7 @@ def measure_grant(
     note: str = "",
 ) -> CaseMeasure:
     """An assistance measure; ``immediate`` when identification is still running."""
+    case.refresh_from_db()
     problems = rules.measure_problems(
         case.household, [*case.measures.values_list("measure", flat=True), measure], adding=measure
     )
