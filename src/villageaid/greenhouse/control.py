@@ -10,6 +10,7 @@ mapped to a Tasmota relay, ``cmnd/<device>/POWER<n>`` ``ON``/``OFF``; then run t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -119,7 +120,7 @@ class ControlLoop:
                 fan_on=bool(position("fan", 0.0)),
             ),
             overrides=overrides,
-            **readings,  # type: ignore[arg-type]
+            **readings,
         )
 
     def run_house(self, house: House, now: datetime, counts: Counter[str]) -> None:
@@ -167,12 +168,11 @@ class ControlLoop:
         return counts
 
 
-def mqtt_publisher(url: str, client_id: str = "") -> mqtt.Client:
+def mqtt_publisher(url: str, client_id: str = "", mqtt_version: int = 5) -> mqtt.Client:
     """A connected paho client with its network loop running (caller disconnects)."""
     parts = urlsplit(url)
-    client = mqtt.Client(
-        mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
-    )
+    protocol = mqtt.MQTTv5 if mqtt_version == 5 else mqtt.MQTTv311
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=protocol)
     if parts.username:
         client.username_pw_set(parts.username, parts.password)
     client.connect(parts.hostname or "127.0.0.1", parts.port or 1883)
@@ -187,6 +187,7 @@ def run(
     once: bool = False,
     max_seconds: float | None = None,
     stop: threading.Event | None = None,
+    db_lock: Any = None,
 ) -> Counter[str]:
     """Run passes every ``interval`` seconds until ``once``, ``max_seconds`` or ``stop``."""
     total: Counter[str] = Counter()
@@ -194,8 +195,9 @@ def run(
     stop = stop or threading.Event()
     while True:
         started = time.monotonic()
-        close_old_connections()
-        total.update(loop.run_once())
+        with db_lock or contextlib.nullcontext():
+            close_old_connections()
+            total.update(loop.run_once())
         total["passes"] += 1
         if once or (deadline is not None and time.monotonic() >= deadline):
             break

@@ -39,7 +39,9 @@ class Options:
     max_messages: int | None = None
     batch_size: int = 500
     batch_seconds: float = 1.0
+    mqtt_version: int = 5  # 5, or 311 for MQTT 3.1.1 brokers (the demo's embedded amqtt)
     evaluate_every: float = 5.0  # seconds between alert evaluations (0: never)
+    db_lock: Any = None  # a lock shared with other threads writing the same SQLite file
 
 
 def subscriptions(shared: str = "") -> list[tuple[str, int]]:
@@ -51,7 +53,8 @@ def _client(options: Options, inbox: queue.Queue[Any], ready: threading.Event) -
     client = mqtt.Client(
         mqtt.CallbackAPIVersion.VERSION2,
         client_id=options.client_id,
-        protocol=mqtt.MQTTv5,
+        protocol=mqtt.MQTTv5 if options.mqtt_version == 5 else mqtt.MQTTv311,
+        clean_session=None if options.mqtt_version == 5 else False,
         manual_ack=True,
     )
 
@@ -80,9 +83,12 @@ def _connect(client: mqtt.Client, options: Options) -> None:
         client.username_pw_set(url.username, url.password)
     if url.scheme == "mqtts":
         client.tls_set()
+    port = url.port or (8883 if url.scheme == "mqtts" else 1883)
+    if options.mqtt_version != 5:  # 3.1.1: a persistent session through clean_session=False
+        client.connect(url.hostname or "127.0.0.1", port)
+        return
     properties = Properties(PacketTypes.CONNECT)
     properties.SessionExpiryInterval = options.session_expiry
-    port = url.port or (8883 if url.scheme == "mqtts" else 1883)
     client.connect(url.hostname or "127.0.0.1", port, clean_start=False, properties=properties)
 
 
@@ -138,7 +144,7 @@ def listen(
     client.loop_start()
     counts: Counter[str] = Counter()
     deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
-    evaluated = 0.0
+    evaluated = time.monotonic()  # the first alert run comes evaluate_every after start
     try:
         while True:
             wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
