@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from villageaid.core import audit
@@ -68,10 +69,16 @@ def price_set(*, product: Product, channel: Channel, price_per_jin: Decimal, act
 
 
 def price_for(product_id: int, channel_code: str) -> Decimal:
-    row = ChannelPrice.objects.filter(product_id=product_id, channel_id=channel_code).first()
-    if row is not None:
-        return row.price_per_jin
-    return Product.objects.values_list("price_per_jin", flat=True).get(pk=product_id)
+    """The channel's price per jin for the product, else the product's own price."""
+    channel_price = ChannelPrice.objects.filter(
+        product_id=OuterRef("pk"), channel_id=channel_code
+    ).values("price_per_jin")[:1]
+    price: Decimal = (
+        Product.objects.filter(pk=product_id)
+        .values_list(Coalesce(Subquery(channel_price), F("price_per_jin")), flat=True)
+        .get()
+    )
+    return price
 
 
 def amount_for(grams: int, price_per_jin: Decimal) -> Decimal:
@@ -202,9 +209,18 @@ def order_place(
     if existing is not None:
         return existing
     channel = channel if isinstance(channel, Channel) else channel_get(channel)
+    # Reads that need no lock happen before it, keeping the locked section short.
+    price = price_per_jin if price_per_jin is not None else price_for(lot.product_id, channel.code)
+    session = None
+    if channel.code == LIVESTREAM:
+        session = LiveSession.objects.filter(
+            lot_id=lot.pk, opened_at__isnull=False, closed_at__isnull=True
+        ).first()
+    if not _covered(lot, channel, grams):
+        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
     try:
         return _order_place_locked(
-            lot_id=lot.pk,
+            lot=lot,
             channel=channel,
             grams=grams,
             customer=customer,
@@ -212,7 +228,8 @@ def order_place(
             actor=actor,
             group=group,
             at=at or timezone.now(),
-            price=price_per_jin,
+            price=price,
+            session=session,
             deliver_on=deliver_on,
         )
     except IntegrityError:
@@ -226,7 +243,7 @@ def order_place(
 @transaction.atomic
 def _order_place_locked(
     *,
-    lot_id: int,
+    lot: Lot,
     channel: Channel,
     grams: int,
     customer: Customer | None,
@@ -234,26 +251,17 @@ def _order_place_locked(
     actor: Any,
     group: CommunityGroup | None,
     at: dt.datetime,
-    price: Decimal | None,
+    price: Decimal,
+    session: LiveSession | None,
     deliver_on: dt.date | None,
 ) -> Order:
-    lot, quotas = _lock(lot_id, channel.code)
-    existing = Order.objects.filter(idempotency_key=key).first()  # committed while we waited
-    if existing is not None:
-        return existing
-    if lot.grams_available < grams or any(q.grams_remaining < grams for q in quotas):
-        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
-    Lot.objects.filter(pk=lot.pk).update(grams_available=F("grams_available") - grams)
-    if quotas:
-        ChannelQuota.objects.filter(pk__in=[q.pk for q in quotas]).update(
-            grams_remaining=F("grams_remaining") - grams
-        )
-    price = price if price is not None else price_for(lot.product_id, channel.code)
-    session = None
-    if channel.code == LIVESTREAM:
-        session = LiveSession.objects.filter(
-            lot_id=lot.pk, opened_at__isnull=False, closed_at__isnull=True
-        ).first()
+    """Insert the order, then lock and decrement, all in one transaction.
+
+    The order and audit rows go in first so that the lot lock is held only for
+    lock, check, two ``F()`` updates and the commit. A same-key request that
+    committed meanwhile makes the INSERT fail on the unique key (``order_place``
+    then answers with that order); a failed check rolls the order back.
+    """
     order = Order.objects.create(
         idempotency_key=key,
         lot_id=lot.pk,
@@ -275,7 +283,28 @@ def _order_place_locked(
     audit.record(
         actor=actor, action="sales.order.place", obj=order, note=f"{channel.code} {grams}g"
     )
+    locked, quotas = _lock(lot.pk, channel.code)
+    if locked.grams_available < grams or any(q.grams_remaining < grams for q in quotas):
+        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+    Lot.objects.filter(pk=lot.pk).update(grams_available=F("grams_available") - grams)
+    if quotas:
+        ChannelQuota.objects.filter(pk__in=[q.pk for q in quotas]).update(
+            grams_remaining=F("grams_remaining") - grams
+        )
     return order
+
+
+def _covered(lot: Lot, channel: Channel, grams: int) -> bool:
+    """An unlocked read of the lot and its channel quota: a cheap early sold-out answer.
+    Passing it proves nothing; the locked check decides."""
+    quota = ChannelQuota.objects.filter(lot_id=OuterRef("pk"), channel_id=channel.code)
+    available, quota_left = (
+        Lot.objects.filter(pk=lot.pk)
+        .annotate(quota_left=Subquery(quota.values("grams_remaining")[:1]))
+        .values_list("grams_available", "quota_left")
+        .get()
+    )
+    return bool(available >= grams and (quota_left is None or quota_left >= grams))
 
 
 def _release(order: Order) -> None:

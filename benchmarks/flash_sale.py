@@ -1,0 +1,260 @@
+"""Flash-sale benchmark: 1,000 buyers racing for one 1,100-jin lot over 50
+concurrent connections against a running server on PostgreSQL, each buyer
+retrying with the same Idempotency-Key. Targets: zero oversold, every accepted
+order exactly once, at least 300 orders/s, p95 under 300 ms.
+
+It starts no server. Two steps, both documented here:
+
+    createdb -h 127.0.0.1 -U postgres va_flash
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/va_flash
+    .venv/bin/villageaid migrate
+    # 1. prepare: adds a sales user, an API token and a fresh 1,100-jin lot with a
+    #    live-stream session (quota 1,100 jin) to DATABASE_URL; prints the flags for step 2
+    .venv/bin/python benchmarks/flash_sale.py prepare
+    .venv/bin/villageaid serve --bind 127.0.0.1:8765 &
+    # 2. race, through the HTTP API only
+    .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8765 --token va_... --lot N
+
+Each buyer asks for 2 jin (so 550 buyers can be served and 450 must be told
+sold_out), then repeats the same request ``--retries`` times with the same key.
+Oversold and duplicates are counted from the server's own order list and lot.
+Loopback only; never point it at real data (step 1 writes a test lot and user).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlsplit
+
+LOT_JIN, BUYER_JIN = 1100, 2
+
+
+def prepare() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "villageaid.settings")
+    import django
+
+    django.setup()
+    import datetime as dt
+    from decimal import Decimal
+
+    from villageaid.accounts.models import ApiToken, User
+    from villageaid.core.areas import areas_import
+    from villageaid.core.demo import BEIMA, DEMO_AREAS
+    from villageaid.core.models import Area
+    from villageaid.sales import services
+    from villageaid.sales.models import Product
+
+    areas_import(path=DEMO_AREAS)
+    village = Area.objects.get(code=BEIMA)
+    user = User.objects.filter(username="flash-bench").first()
+    if user is None:
+        user = User.objects.create_user(username="flash-bench", role="sales", password=None)
+        user.areas.set([village])
+    _, token = ApiToken.issue(user=user, name="flash-sale benchmark")
+    product, _ = Product.objects.get_or_create(
+        code="bench-morel", defaults={"name": "鲜羊肚菌（压测）", "price_per_jin": Decimal("89")}
+    )
+    lot = services.lot_create(
+        village=village,
+        product=product,
+        harvest_date=dt.date.today(),
+        grams=LOT_JIN * 500,
+        actor=None,
+    )
+    services.live_session_open(lot=lot, grams_quota=LOT_JIN * 500, title="压测直播", actor=None)
+    print(f"--token {token} --lot {lot.pk}")
+
+
+class Client:
+    """One keep-alive loopback connection."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urlsplit(url)
+        if parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+            raise SystemExit("flash_sale: loopback URLs only")
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        data = json.dumps(body) if body is not None else None
+        for attempt in range(3):  # reconnect on a dropped keep-alive connection
+            try:
+                self.conn.request(method, path, data, {**self.headers, **(headers or {})})
+                response = self.conn.getresponse()
+                return response.status, json.loads(response.read() or b"null")
+            except (ConnectionError, http.client.HTTPException):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def race(args: argparse.Namespace) -> int:
+    results: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(args.connections + 1)
+
+    def worker(index: int) -> None:
+        client = Client(args.url, args.token)
+        start.wait()
+        for buyer in range(index, args.buyers, args.connections):
+            key = f"{args.run_id}-buyer-{buyer}"
+            body = {"lot": args.lot, "channel": "livestream", "quantity_jin": BUYER_JIN}
+            for _attempt in range(1 + args.retries):
+                began = time.perf_counter()
+                try:
+                    status, data = client.request(
+                        "POST", "/api/v1/sales/orders", body, {"Idempotency-Key": key}
+                    )
+                except Exception as exc:  # counted and reported
+                    with lock:
+                        errors.append(repr(exc))
+                    continue
+                elapsed = time.perf_counter() - began
+                order_id = data.get("id") if isinstance(data, dict) else None
+                with lock:
+                    latencies.append(elapsed)
+                    results[key].append((status, order_id))
+                    if status not in (200, 201, 409):
+                        errors.append(f"{status} {data}")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+
+    accepted = {k: {oid for s, oid in v if s in (200, 201)} for k, v in results.items()}
+    accepted = {k: ids for k, ids in accepted.items() if ids}
+    client_duplicates = sum(len(ids) - 1 for ids in accepted.values())
+    server_orders, server_grams = server_side(args)
+    lot = lot_state(args)
+    oversold_grams = max(0, server_grams - LOT_JIN * 500) + max(0, -lot["grams_available"])
+    duplicates = client_duplicates + max(0, server_orders - len(accepted))
+    latencies.sort()
+    figures = {
+        "buyers": args.buyers,
+        "connections": args.connections,
+        "requests": len(latencies),
+        "accepted_orders": len(accepted),
+        "sold_out_buyers": sum(1 for v in results.values() if all(s == 409 for s, _ in v)),
+        "server_orders": server_orders,
+        "sold_jin": server_grams / 500,
+        "left_jin": lot["grams_available"] / 500,
+        "oversold_jin": oversold_grams / 500,
+        "duplicates": duplicates,
+        "errors": len(errors),
+        "wall_s": round(wall, 2),
+        "orders_per_s": round(len(accepted) / wall, 1),
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
+    }
+    for name, value in figures.items():
+        print(f"{name:>16}: {value}")
+    for line in errors[:5]:
+        print("error:", line, file=sys.stderr)
+    ok = oversold_grams == 0 and duplicates == 0 and not errors
+    return 0 if ok else 1
+
+
+def ceiling(args: argparse.Namespace) -> int:
+    """Requests/s of ``GET /healthz`` over the same connections: what the box serves at all."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        client = Client(args.url, args.token)
+        for _ in range(index, args.buyers, args.connections):
+            began = time.perf_counter()
+            client.request("GET", "/healthz")
+            with lock:
+                latencies.append(time.perf_counter() - began)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    latencies.sort()
+    print(f"healthz requests/s: {len(latencies) / wall:.1f}")
+    print(f"healthz p50_ms: {1000 * statistics.median(latencies):.1f}")
+    print(f"healthz p95_ms: {1000 * latencies[int(0.95 * (len(latencies) - 1))]:.1f}")
+    return 0
+
+
+def server_side(args: argparse.Namespace) -> tuple[int, int]:
+    """Orders of the lot (run's keys only ever hit this lot) and their grams, per the API."""
+    client = Client(args.url, args.token)
+    count, grams, page = 0, 0, 1
+    while page < 1000:  # bounded
+        status, data = client.request("GET", f"/api/v1/sales/orders?lot={args.lot}&page={page}")
+        if status != 200:
+            raise SystemExit(f"flash_sale: order list answered {status}: {data}")
+        for row in data["items"]:
+            if row["status"] in ("reserved", "paid", "delivered"):
+                count += 1
+                grams += row["grams"]
+        if page * 50 >= data["count"]:
+            break
+        page += 1
+    return count, grams
+
+
+def lot_state(args: argparse.Namespace) -> dict[str, Any]:
+    client = Client(args.url, args.token)
+    for page in range(1, 100):
+        status, data = client.request("GET", f"/api/v1/sales/lots?in_stock=false&page={page}")
+        for row in data.get("items", []):
+            if row["id"] == args.lot:
+                return dict(row)
+        if status != 200 or page * 50 >= data.get("count", 0):
+            break
+    raise SystemExit(f"flash_sale: lot {args.lot} not visible to this token")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("prepare", help="add a test user, token and 1,100-jin lot to DATABASE_URL")
+    run = sub.add_parser("run", help="race against a running server")
+    run.add_argument("--url", default="http://127.0.0.1:8000")
+    run.add_argument("--token", required=True)
+    run.add_argument("--lot", type=int, required=True)
+    run.add_argument("--buyers", type=int, default=1000)
+    run.add_argument("--connections", type=int, default=50)
+    run.add_argument("--retries", type=int, default=1, help="repeats of each buyer's key")
+    run.add_argument("--run-id", default=f"flash-{int(time.time())}")
+    run.add_argument(
+        "--ceiling", action="store_true", help="only measure GET /healthz over the connections"
+    )
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare()
+        return 0
+    return ceiling(args) if args.ceiling else race(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
