@@ -63,7 +63,7 @@ def file_checksum(path: Path) -> str:
 def _scan(path: Path) -> tuple[str, str]:
     """Encoding and SHA-256 of a text file in one pass (a second only for GB18030)."""
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):

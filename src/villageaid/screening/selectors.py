@@ -1,0 +1,101 @@
+"""Reads of the screening app, always scoped through core.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from villageaid.core import access, roles
+from villageaid.screening.models import Clue, DepartmentDataset, ScreeningRun
+
+MODULE = roles.Module.SCREENING
+
+
+def _ancestors(user: Any) -> set[str]:
+    """Every path above (and equal to) the user's areas: rows recorded at a county are
+    visible to the cadres of its villages."""
+    found: set[str] = set()
+    for path in access.user_paths(user):
+        parts = [p for p in path.split("/") if p]
+        for n in range(1, len(parts) + 1):
+            found.add("/" + "/".join(parts[:n]) + "/")
+    return found
+
+
+def _overlapping(queryset: QuerySet[Any], user: Any, action: str) -> QuerySet[Any]:
+    if not access.allowed(user, MODULE, action):
+        return queryset.none()
+    if "/" in access.user_paths(user):
+        return queryset
+    return queryset.filter(access.area_q(user, "area_path") | Q(area_path__in=_ancestors(user)))
+
+
+def clues_for(user: Any, action: str = roles.VIEW) -> QuerySet[Clue]:
+    """A cadre sees the clues of their village; a township the sum of its villages."""
+    return access.scope(
+        Clue.objects.select_related("household", "run"), user, MODULE, action, area_path="area_path"
+    )
+
+
+def clue_get(user: Any, pk: int, action: str = roles.VIEW) -> Clue:
+    return access.get_for(
+        Clue.objects.select_related("household", "household__village", "run"),
+        user,
+        MODULE,
+        action,
+        area_path="area_path",
+        pk=pk,
+    )
+
+
+def runs_for(user: Any, action: str = roles.VIEW) -> QuerySet[ScreeningRun]:
+    return _overlapping(ScreeningRun.objects.select_related("area", "job"), user, action)
+
+
+def run_get(user: Any, pk: int) -> ScreeningRun:
+    from django.http import Http404
+
+    try:
+        return runs_for(user).get(pk=pk)
+    except ScreeningRun.DoesNotExist:
+        raise Http404 from None
+
+
+def datasets_for(user: Any) -> QuerySet[DepartmentDataset]:
+    return _overlapping(DepartmentDataset.objects.select_related("uploaded_by"), user, roles.VIEW)
+
+
+def clue_counts(user: Any, run: ScreeningRun) -> dict[str, Any]:
+    """Clues of ``run`` the user may see, per rule and village: an ECharts stacked bar."""
+    rows = (
+        clues_for(user)
+        .filter(run=run)
+        .values("rule_code", "household__village__name")
+        .annotate(n=Count("pk"))
+        .order_by("rule_code")
+    )
+    rules = sorted({r["rule_code"] for r in rows})
+    villages = sorted({r["household__village__name"] for r in rows})
+    table = {(r["rule_code"], r["household__village__name"]): r["n"] for r in rows}
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": villages},
+        "xAxis": {"type": "category", "data": rules},
+        "yAxis": {"type": "value"},
+        "series": [
+            {
+                "name": v,
+                "type": "bar",
+                "stack": "clues",
+                "data": [table.get((rule, v), 0) for rule in rules],
+            }
+            for v in villages
+        ],
+    }
+
+
+def catalogue_versions(province: str) -> QuerySet[Any]:
+    from villageaid.screening.models import CatalogueVersion
+
+    return CatalogueVersion.objects.filter(province=province).select_related("created_by")

@@ -1,0 +1,382 @@
+"""Writes of the screening app: datasets, catalogue versions, runs and clue pushes.
+Every function is keyword-only, atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from villageaid.core import audit
+from villageaid.core.models import Area, JobProgress
+from villageaid.core.progress import Progress
+from villageaid.registry.models import Household
+from villageaid.screening.engine import (
+    CatalogueError,
+    InputError,
+    build_catalogue,
+    run_screening_on_connection,
+)
+from villageaid.screening.engine import Clue as EngineClue
+from villageaid.screening.engine.datasets import BY_NAME, DEPARTMENT
+from villageaid.screening.engine.loader import Staged as _Staged
+from villageaid.screening.engine.loader import (
+    _count_bad_ids,
+    attach_file,
+    build_place_table,
+    new_workdir,
+    stage,
+)
+from villageaid.screening.models import CatalogueVersion, Clue, DepartmentDataset, ScreeningRun
+from villageaid.screening.snapshot import snapshot_registry
+
+JOB_KIND = "screening.run"
+RUN_STEPS = 5
+
+
+class UploadError(ValueError):
+    """A department file that cannot be stored: one line naming the file and the problem."""
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- datasets ------------------------------------------------------------------------------
+
+
+def validate_dataset_file(path: Path, name: str, label: str) -> dict[str, Any]:
+    """Stage one department file in a throw-away DuckDB: row count, bad-ID count and list,
+    checksum. Raises :class:`UploadError` naming ``label`` and the missing column."""
+    if name not in {d.name for d in DEPARTMENT}:
+        raise UploadError(f"{label}: unknown dataset {name!r}")
+    con = duckdb.connect()
+    try:
+        with new_workdir() as tmp:
+            try:
+                checksum = attach_file(con, path, "raw_upload", Path(tmp))
+                rows = stage(con, BY_NAME[name], "raw_upload", label, rid=True)
+            except InputError as exc:
+                raise UploadError(str(exc).replace(str(path), label)) from exc
+            build_place_table(con, [name])
+            staged = _Staged()
+            _count_bad_ids(con, name, staged)
+    finally:
+        con.close()
+    return {
+        "sha256": checksum,
+        "row_count": rows,
+        "bad_id_count": staged.bad_id_counts.get(name, 0),
+        "bad_ids": staged.bad_ids.get(name, []),
+    }
+
+
+def dataset_upload(
+    *,
+    name: str,
+    content: Any,
+    filename: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    area: Area,
+    actor: Any,
+) -> DepartmentDataset:
+    """Validate ``content`` (a file object) and store it; nothing is stored on error."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise UploadError(f"{filename}: expected a .csv or .parquet file")
+    if period_end < period_start:
+        raise UploadError(f"{filename}: the period ends before it starts")
+    with tempfile.TemporaryDirectory(prefix="villageaid-upload-") as tmp:
+        path = Path(tmp) / f"{name}{suffix}"
+        with path.open("wb") as handle:
+            if hasattr(content, "chunks"):
+                for chunk in content.chunks():
+                    handle.write(chunk)
+            else:
+                shutil.copyfileobj(content, handle)
+        facts = validate_dataset_file(path, name, filename)
+        with transaction.atomic(), path.open("rb") as handle:
+            dataset = DepartmentDataset(
+                name=name,
+                period_start=period_start,
+                period_end=period_end,
+                filename=filename,
+                area=area,
+                area_path=area.path,
+                uploaded_by=_user(actor),
+                **facts,
+            )
+            dataset.upload.save(f"{name}{suffix}", File(handle), save=False)
+            dataset.save()
+            audit.record(
+                actor=actor,
+                action="screening.dataset.upload",
+                obj=dataset,
+                area=area,
+                after={"name": name, "sha256": facts["sha256"], "rows": facts["row_count"]},
+                note=filename,
+            )
+    return dataset
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+
+def catalogue_save(
+    *,
+    province: str,
+    year: int,
+    overrides: Mapping[str, Any],
+    area: Area,
+    actor: Any,
+    note: str = "",
+) -> CatalogueVersion:
+    """Validate ``overrides`` with the engine and store them as a new version."""
+    catalogue = build_catalogue(
+        as_of=dt.date(year, 12, 31), overrides=overrides, province=province
+    )  # raises CatalogueError
+    previous = CatalogueVersion.objects.filter(province=province, year=year).order_by("-pk").first()
+    with transaction.atomic():
+        row = CatalogueVersion.objects.create(
+            province=province,
+            year=year,
+            overrides=json.loads(json.dumps(overrides, default=str)),
+            enabled_rules=[code for code, on in catalogue.enabled.items() if on],
+            version=catalogue.version,
+            note=note[:255],
+            area=area,
+            area_path=area.path,
+            created_by=_user(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="screening.catalogue.change",
+            obj=row,
+            area=area,
+            before=previous.overrides if previous else None,
+            after=row.overrides,
+            note=f"{province} {year} {catalogue.version[:12]}",
+        )
+    return row
+
+
+def catalogue_for(province: str, year: int) -> CatalogueVersion | None:
+    return CatalogueVersion.objects.filter(province=province, year=year).order_by("-pk").first()
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def run_create(
+    *, as_of: dt.date, area: Area, actor: Any, engine: str = "duckdb", push: bool = True
+) -> ScreeningRun:
+    """A queued run over ``area`` and its job row (started by :func:`run_start` or the CLI)."""
+    with transaction.atomic():
+        job = JobProgress.objects.create(
+            kind=JOB_KIND, label=f"筛查 {as_of}", owner=_user(actor), area=area, total=RUN_STEPS
+        )
+        run = ScreeningRun.objects.create(
+            as_of=as_of,
+            engine=engine,
+            area=area,
+            area_path=area.path,
+            push=push,
+            job=job,
+            created_by=_user(actor),
+        )
+        audit.record(actor=actor, action="screening.run.create", obj=run, area=area)
+    return run
+
+
+def run_start(
+    *, as_of: dt.date, area: Area, actor: Any, engine: str = "duckdb", push: bool = True
+) -> ScreeningRun:
+    """Create a run and queue it for the worker."""
+    from villageaid.core.jobs import run_job
+
+    run = run_create(as_of=as_of, area=area, actor=actor, engine=engine, push=push)
+    job_id = int(run.job_id or 0)
+    transaction.on_commit(lambda: run_job.enqueue(job_id, {"run_id": run.pk}))
+    return run
+
+
+def _datasets_for(run: ScreeningRun) -> list[DepartmentDataset]:
+    """The newest upload of each dataset whose period starts on or before ``as_of``, and that
+    lies inside or above the run's area."""
+    rows = DepartmentDataset.objects.filter(period_start__lte=run.as_of).order_by(
+        "name", "-uploaded_at", "-pk"
+    )
+    chosen: dict[str, DepartmentDataset] = {}
+    for row in rows:
+        overlaps = run.area_path.startswith(row.area_path) or row.area_path.startswith(
+            run.area_path
+        )
+        if overlaps and row.name not in chosen:
+            chosen[row.name] = row
+    return list(chosen.values())
+
+
+def run_execute(
+    run: ScreeningRun,
+    *,
+    progress: Progress | None = None,
+    sources_dir: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ScreeningRun:
+    """Snapshot the registry under the run's area, screen it against the stored datasets
+    (or ``sources_dir``), record the result and push the clues unless ``run.push`` is off."""
+    step = [0]
+
+    def say(message: str) -> None:
+        step[0] = min(step[0] + 1, RUN_STEPS - 1)
+        if progress is not None:
+            progress.update(step[0], RUN_STEPS, message)
+
+    run.status = ScreeningRun.Status.RUNNING
+    run.save(update_fields=["status"])
+    province = run.area_path.strip("/").split("/")[0][:2] if run.area_path else None
+    version = catalogue_for(province or "", run.as_of.year)
+    if overrides is None:
+        overrides = version.overrides if version else {}
+    datasets: list[DepartmentDataset] = []
+    con = duckdb.connect()
+    try:
+        with tempfile.TemporaryDirectory(prefix="villageaid-run-") as tmp:
+            if sources_dir is None:
+                sources_dir = Path(tmp)
+                datasets = _datasets_for(run)
+                for row in datasets:
+                    suffix = Path(row.upload.name).suffix
+                    with (
+                        row.upload.open("rb") as src,
+                        (sources_dir / f"{row.name}{suffix}").open("wb") as dst,
+                    ):
+                        shutil.copyfileobj(src, dst)
+            say("registry snapshot")
+            snapshot_registry(con, area_path=run.area_path)
+            result = run_screening_on_connection(
+                con,
+                sources_dir=sources_dir,
+                as_of=run.as_of,
+                engine=run.engine,
+                overrides=overrides,
+                province=province,
+                progress=say,
+            )
+    except (InputError, CatalogueError) as exc:
+        run.status = ScreeningRun.Status.FAILED
+        run.message = str(exc)
+        run.save(update_fields=["status", "message"])
+        raise
+    finally:
+        con.close()
+    with transaction.atomic():
+        run.catalogue = version
+        run.catalogue_version = result.catalogue_version
+        run.checksums = result.dataset_checksums
+        run.counts = result.counts
+        run.skipped = result.skipped
+        run.bad_id_counts = result.bad_id_counts
+        run.clue_count = len(result.clues)
+        run.duration_seconds = result.duration_seconds
+        run.peak_memory_bytes = result.peak_memory_bytes
+        run.status = ScreeningRun.Status.DONE
+        run.save()
+        if datasets:
+            run.datasets.set(datasets)
+        if run.push:
+            say("pushing clues")
+            run.pushed_count = clues_push(run=run, clues=result.clues)
+            run.save(update_fields=["pushed_count"])
+        audit.record(
+            actor=run.created_by,
+            action="screening.run.finish",
+            obj=run,
+            area=run.area,
+            after={"clues": run.clue_count, "pushed": run.pushed_count},
+        )
+    if progress is not None:
+        progress.update(RUN_STEPS, RUN_STEPS, f"{run.clue_count} clues, {run.pushed_count} new")
+    return run
+
+
+def fingerprint(household_code: str, rule_code: str, evidence: list[dict[str, Any]]) -> str:
+    """Identity of a finding: household, rule and the evidence items in a fixed order."""
+    items = sorted(json.dumps(e, sort_keys=True, ensure_ascii=False) for e in evidence)
+    text = json.dumps([household_code, rule_code, items], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def clues_push(*, run: ScreeningRun, clues: list[EngineClue]) -> int:
+    """Store the clues not already raised: a clue whose (rule, household, fingerprint) was
+    raised before — new, open, decided or dismissed — is not raised again; a changed dataset
+    changes the evidence and so the fingerprint. Returns the number of new clues."""
+    codes = {c.household_code for c in clues}
+    households = {
+        h.code: h for h in Household.objects.filter(code__in=codes).only("pk", "code", "area_path")
+    }
+    seen = set(
+        Clue.objects.filter(household__code__in=codes).values_list(
+            "rule_code", "household_id", "fingerprint"
+        )
+    )
+    new: list[Clue] = []
+    for c in clues:
+        household = households.get(c.household_code)
+        if household is None:
+            continue
+        evidence = json.loads(c.evidence)
+        mark = fingerprint(c.household_code, c.rule_code, evidence)
+        if (c.rule_code, household.pk, mark) in seen:
+            continue
+        seen.add((c.rule_code, household.pk, mark))
+        new.append(
+            Clue(
+                run=run,
+                rule_code=c.rule_code,
+                kind=c.kind,
+                household=household,
+                area_path=household.area_path,
+                risk_type=c.risk_type or "",
+                severity=c.severity,
+                evidence=evidence,
+                fingerprint=mark,
+            )
+        )
+    Clue.objects.bulk_create(new, batch_size=2000)
+    audit.record(
+        actor=run.created_by,
+        action="screening.clues.push",
+        obj=run,
+        area=run.area,
+        after={"pushed": len(new), "found": len(clues)},
+    )
+    return len(new)
+
+
+def clue_set_status(*, clue: Clue, status: str, actor: Any) -> Clue:
+    if status not in Clue.Status.values:
+        raise ValueError(f"unknown clue status {status!r}")
+    with transaction.atomic():
+        before = clue.status
+        clue.status = status
+        clue.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            action="screening.clue.status",
+            obj=clue,
+            before={"status": before},
+            after={"status": status, "at": timezone.now().isoformat()},
+        )
+    return clue
