@@ -18,4 +18,5 @@ class VisitsConfig(AppConfig):
         register(Entry(_("走访覆盖"), "visits-coverage", roles.Module.VISITS, order=21))
         register(Entry(_("自查评估"), "campaign-list", roles.Module.VISITS, order=22))
         register(Entry(_("党员积分"), "points-ranking", roles.Module.VISITS, order=23))
+        register(Entry(_("走访慰问"), "party-visits", roles.Module.VISITS, order=24))
         dashboard.provider(cards.visit_cards)

@@ -15,10 +15,13 @@ from villageaid.core import access, roles
 from villageaid.registry.models import Household
 from villageaid.visits.models import (
     Campaign,
+    CondolenceVisit,
     DueVisit,
     Finding,
+    GoodsLine,
     HelperAssignment,
     PartyMember,
+    VillageRecord,
     Visit,
     VisitRule,
 )
@@ -229,3 +232,26 @@ def points_ranking(user: Any, *, village: str = "") -> QuerySet[PartyMember]:
         rows = rows.filter(village_id=village)
     total = Sum("points__points", filter=Q(points__status="approved"), default=0)
     return rows.annotate(total=total).order_by("village_id", "-total", "name")
+
+
+def condolences_for(user: Any) -> QuerySet[CondolenceVisit]:
+    rows = _scoped(CondolenceVisit.objects.all(), user, roles.VIEW, "member__household__")
+    return rows.select_related("member").prefetch_related("goods")
+
+
+def goods_totals(user: Any) -> list[dict[str, Any]]:
+    """The goods ledger: quantity handed over per item and unit."""
+    visits = condolences_for(user).values("pk")
+    return list(
+        GoodsLine.objects.filter(visit__in=visits)
+        .values("item", "unit")
+        .annotate(quantity=Sum("quantity"), visits=Count("visit", distinct=True))
+        .order_by("item")
+    )
+
+
+def village_records_for(user: Any) -> QuerySet[VillageRecord]:
+    rows = VillageRecord.objects.select_related("village")
+    if getattr(user, "role", "") in {roles.Role.HELPER, roles.Role.ASSESSOR}:
+        rows = rows.filter(pk__in=[])  # household-narrowed roles see no village-wide records
+    return access.scope(rows, user, MODULE, area_path="area_path")

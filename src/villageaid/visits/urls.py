@@ -10,4 +10,5 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("points/", views.points_ranking, name="points-ranking"),
+    path("party/", views.party, name="party-visits"),
 ]

@@ -4,11 +4,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from villageaid.core import access, roles
+from villageaid.core.errors import ServiceError
 from villageaid.visits import selectors, services
 from villageaid.visits.forms import VisitForm
 from villageaid.visits.models import CHECKLIST, METHODS, MUST_VISIT_LABELS, Finding
@@ -27,7 +29,11 @@ def _day(value: str | None, default: dt.date) -> dt.date:
 def visits_today(request: HttpRequest) -> HttpResponse:
     today = _day(request.GET.get("on"), timezone.localdate())
     due = selectors.due_for(request.user, on=today).order_by("status", "due_on")
-    context = {"today": today, "due": due, "labels": MUST_VISIT_LABELS}
+    must = [
+        (household, [MUST_VISIT_LABELS[r] for r in reasons])
+        for household, reasons in selectors.must_visit_list(request.user, on=today)[:100]
+    ]
+    context = {"today": today, "due": due, "must": must}
     return render(request, "visits/today.html", context)
 
 
@@ -102,6 +108,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = Finding.objects.filter(campaign=campaign).filter(
         household__in=selectors.households_for(request.user)
     )
+    if request.method == "POST":
+        return _finding_rectify(request, pk, findings)
     context = {
         "campaign": campaign,
         "summary": selectors.campaign_summary(campaign),
@@ -109,8 +117,37 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings.select_related("household"),
         "checklist": [CHECKLIST.get(c, c) for c in campaign.checklist],
         "methods": [METHODS.get(m, m) for m in campaign.methods],
+        "can_edit": access.can(request.user, MODULE, roles.EDIT, campaign.area),
+        "statuses": Finding.Status.choices,
     }
     return render(request, "visits/campaign_detail.html", context)
+
+
+def _finding_rectify(request: HttpRequest, pk: int, findings: Any) -> HttpResponse:
+    """Rectification tracking of a finding, posted from the campaign dashboard."""
+    selectors.campaign_get(request.user, pk, roles.EDIT)
+    finding = get_object_or_404(findings, pk=request.POST.get("finding"))
+    try:
+        services.finding_rectify(
+            actor=request.user,
+            finding=finding,
+            status=request.POST.get("status", ""),
+            rectification=request.POST.get("rectification", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaign-detail", pk=pk)
+
+
+@access.access(MODULE)
+def party(request: HttpRequest) -> HttpResponse:
+    """Condolence visits with their goods ledger, village rules and study tours."""
+    context = {
+        "condolences": selectors.condolences_for(request.user)[:200],
+        "goods": selectors.goods_totals(request.user),
+        "records": selectors.village_records_for(request.user)[:50],
+    }
+    return render(request, "visits/party.html", context)
 
 
 @access.access(MODULE)
