@@ -1,0 +1,43 @@
+"""Landing-page cards: cases due at a step for my role, and overdue cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from villageaid.cases import selectors
+from villageaid.core import access, roles
+from villageaid.core.dashboard import Card
+
+
+def case_cards(user: Any) -> list[Card]:
+    if not access.allowed(user, roles.Module.CASES, roles.VIEW):
+        return []
+    cards = []
+    if access.allowed(user, roles.Module.CASES, roles.EDIT):
+        due = selectors.due_for(user).select_related("household", "step").order_by("deadline")
+        items = [
+            (
+                f"{c.household.code} · {c.step.name if c.step else ''}",
+                reverse("case-detail", args=[c.pk]),
+            )
+            for c in due[:5]
+        ]
+        cards.append(
+            Card(
+                title="待我办理的监测案件", count=due.count(), url=reverse("case-list"), items=items
+            )
+        )
+    overdue = selectors.case_search(user, {"overdue": "1"}, timezone.localdate())
+    if overdue.exists():
+        cards.append(
+            Card(
+                title="超期案件",
+                count=overdue.count(),
+                url=reverse("case-list") + "?overdue=1",
+                tone="danger",
+            )
+        )
+    return cards

@@ -1,0 +1,15 @@
+"""Background job: escalate overdue cases (also ``villageaid cases_escalate``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from villageaid.cases import services
+from villageaid.core import jobs
+
+
+@jobs.job("cases.escalate")
+def escalate(progress: Any, today: str = "") -> dict[str, int]:
+    count = services.cases_escalate(today=dt.date.fromisoformat(today) if today else None)
+    return {"escalated": count}

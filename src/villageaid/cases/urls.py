@@ -1,0 +1,18 @@
+from django.urls import path
+
+from villageaid.cases import views
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("new/", views.case_open, name="case-open"),
+    path("<int:pk>/", views.case_detail, name="case-detail"),
+    path("<int:pk>/act/", views.case_act, name="case-act"),
+    path("<int:pk>/verify/", views.case_verify, name="case-verify"),
+    path("<int:pk>/measures/", views.case_measures, name="case-measures"),
+    path("<int:pk>/eliminate/", views.case_eliminate, name="case-eliminate"),
+    path("notices/", views.notice_list, name="notice-list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("declarations/", views.declaration_list, name="declaration-list"),
+    path("declarations/<int:pk>/", views.declaration_detail, name="declaration-detail"),
+    path("declare/<str:village_code>/", views.declare, name="case-declare"),
+]

@@ -1,0 +1,323 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villageaid.cases import forms, rules, selectors, services
+from villageaid.cases.catalogue import MEASURES
+from villageaid.cases.models import Case, Objection, ProcedureStep
+from villageaid.core import access, roles
+from villageaid.core.errors import ServiceError
+from villageaid.core.models import Area
+from villageaid.registry.models import Household
+
+MODULE = roles.Module.CASES
+
+
+def _fail(request: HttpRequest, exc: ServiceError) -> None:
+    messages.error(request, exc.message)
+
+
+@access.access(MODULE)
+def case_list(request: HttpRequest) -> HttpResponse:
+    filters = {name: request.GET.get(name, "") for name in selectors.FILTERS}
+    rows = selectors.case_search(request.user, filters).order_by("status", "deadline", "pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_clocks(page.object_list)
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": Case.Status.choices,
+        "steps": ProcedureStep.objects.values_list("code", "name").distinct().order_by("code"),
+        "villages": access.visible_areas(request.user).filter(level="village"),
+        "can_open": access.allowed(request.user, MODULE, roles.EDIT),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@access.access(MODULE)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk)
+    steps = [s for s in services.actionable_steps(case) if services.may_act(request.user, case, s)]
+    context = {
+        "case": selectors.with_clocks([case])[0],
+        "transitions": case.transitions.select_related("actor").prefetch_related("attachments"),
+        "measures": case.measures.all(),
+        "steps": services.steps_of(case),
+        "my_steps": steps,
+        "form": forms.TransitionForm(initial={"on": timezone.localdate()}),
+        "authorisations": case.authorisations.prefetch_related("comparisons"),
+        "eliminations": case.eliminations.all(),
+        "can_edit": access.can(request.user, MODULE, roles.EDIT, case.area_path),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@access.access(MODULE, roles.EDIT)
+def case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk, roles.EDIT)
+    steps = [s for s in services.actionable_steps(case) if services.may_act(request.user, case, s)]
+    form = forms.TransitionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["step_code"] or (case.step.code if case.step else "")
+        try:
+            services.case_transition(
+                case=case,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                step_code=code,
+                reason=form.cleaned_data["reason"],
+                data=form.data_for(code),
+                on=form.cleaned_data["on"] or timezone.localdate(),
+                files=request.FILES.getlist("files"),
+            )
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("已办理"))
+            return redirect("case-detail", pk=case.pk)
+    return render(request, "cases/case_act.html", {"case": case, "steps": steps, "form": form})
+
+
+@access.access(MODULE, roles.EDIT)
+def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk, roles.EDIT)
+    form = forms.VerifyForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            if c["authorised"]:
+                services.authorisation_record(
+                    case=case, actor=request.user, signed_on=c["on"], scan=request.FILES.get("scan")
+                )
+            services.case_verify(
+                case=case,
+                actor=request.user,
+                on=c["on"],
+                income={k: c[k] for k in form.INCOME},
+                guarantees={k: c[k] for k in form.GUARANTEES},
+                risk_types=";".join(c["risk_types"]),
+                expenses={"medical": c["medical_expense"], "education": c["education_expense"]},
+                note=c["note"],
+                files=request.FILES.getlist("files"),
+            )
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("case-detail", pk=case.pk)
+    return render(request, "cases/case_verify.html", {"case": case, "form": form})
+
+
+@access.access(MODULE, roles.EDIT)
+def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk, roles.EDIT)
+    form = forms.MeasureForm(request.POST or None, initial={"granted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_grant(case=case, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("case-measures", pk=case.pk)
+    context = {"case": case, "form": form, "measures": case.measures.all(), "catalogue": MEASURES}
+    return render(request, "cases/case_measures.html", context)
+
+
+@access.access(MODULE, roles.EDIT)
+def case_eliminate(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(request.user, pk, roles.EDIT)
+    today = timezone.localdate()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "rollback":
+                services.elimination_rollback(
+                    case=case, actor=request.user, reason=request.POST.get("reason", ""), on=today
+                )
+                return redirect("case-detail", pk=case.pk)
+            made = services.elimination_open(case=case, actor=request.user, on=today)
+            return redirect("case-detail", pk=made.pk)
+        except ServiceError as exc:
+            _fail(request, exc)
+    problems = rules.elimination_problems(case, today) if case.kind == "identification" else []
+    return render(request, "cases/case_eliminate.html", {"case": case, "problems": problems})
+
+
+@access.access(MODULE, roles.EDIT)
+def case_open(request: HttpRequest) -> HttpResponse:
+    form = forms.OpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        household = (
+            access.scope(
+                Household.objects.all(), request.user, MODULE, roles.EDIT, area_path="area_path"
+            )
+            .filter(code=c["household_code"])
+            .first()
+        )
+        if household is None:
+            messages.error(request, _("找不到该户，或不在你的区域"))
+        else:
+            try:
+                case = services.case_open(
+                    household=household,
+                    actor=request.user,
+                    source=Case.Source.CADRE_REPORT,
+                    opened_on=c["opened_on"],
+                    summary=c["summary"],
+                    risk_types=";".join(c["risk_types"]),
+                )
+            except ServiceError as exc:
+                _fail(request, exc)
+            else:
+                return redirect("case-detail", pk=case.pk)
+    return render(request, "cases/case_open.html", {"form": form})
+
+
+@access.access(MODULE)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    waiting = selectors.cases_for(request.user, roles.EDIT).filter(
+        status=Case.Status.OPEN, step__code__in=["notice", "compare"]
+    )
+    if request.method == "POST" and access.allowed(request.user, MODULE, roles.EDIT):
+        chosen = list(waiting.filter(pk__in=request.POST.getlist("cases")))
+        try:
+            notice = services.notice_publish(
+                cases=chosen, actor=request.user, on=timezone.localdate()
+            )
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("notice-detail", pk=notice.pk)
+    context = {
+        "notices": selectors.notices_for(request.user)
+        .select_related("village")
+        .order_by("-opened_on", "-pk")[:50],
+        "waiting": [
+            c
+            for c in waiting.select_related("household", "step")
+            if "notice" in {s.code for s in services.actionable_steps(c)}
+        ],
+        "can_edit": access.allowed(request.user, MODULE, roles.EDIT),
+    }
+    return render(request, "cases/notice_list.html", context)
+
+
+@access.access(MODULE)
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
+    if request.method == "POST":
+        _notice_action(request, pk)
+        return redirect("notice-detail", pk=pk)
+    context = {
+        "notice": notice,
+        "rows": selectors.notice_rows(notice),
+        "objections": notice.objections.select_related("case__household"),
+        "cases": notice.cases.select_related("household"),
+        "can_edit": access.can(request.user, MODULE, roles.EDIT, notice.area_path),
+        "print": request.GET.get("print") == "1",
+    }
+    return render(request, "cases/notice_detail.html", context)
+
+
+def _notice_action(request: HttpRequest, pk: int) -> None:
+    notice = selectors.notice_get(request.user, pk, roles.EDIT)
+    action, today = request.POST.get("action"), timezone.localdate()
+    try:
+        if action == "close":
+            services.notice_close(notice=notice, actor=request.user, on=today)
+        elif action == "photo" and "photo" in request.FILES:
+            services.notice_photo(notice=notice, actor=request.user, photo=request.FILES["photo"])
+        elif action == "objection":
+            case = get_object_or_404(notice.cases, pk=request.POST.get("case"))
+            services.objection_record(
+                notice=notice,
+                case=case,
+                actor=request.user,
+                text=request.POST.get("text", ""),
+                received_on=today,
+            )
+        elif action == "resolve":
+            objection = get_object_or_404(
+                Objection, notice=notice, pk=request.POST.get("objection")
+            )
+            services.objection_resolve(
+                objection=objection,
+                actor=request.user,
+                resolution=request.POST.get("resolution", ""),
+                on=today,
+            )
+    except ServiceError as exc:
+        _fail(request, exc)
+
+
+@access.access(MODULE)
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.declarations_for(request.user).select_related("village")[:100]
+    villages = access.visible_areas(request.user).filter(level="village")[:50]
+    links = [
+        (v, request.build_absolute_uri(reverse("case-declare", args=[v.code]))) for v in villages
+    ]
+    return render(request, "cases/declaration_list.html", {"rows": rows, "links": links})
+
+
+@access.access(MODULE, roles.EDIT)
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.declaration_get(request.user, pk, roles.EDIT)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "dismiss":
+                services.declaration_dismiss(declaration=row, actor=request.user)
+                return redirect("declaration-list")
+            household = get_object_or_404(
+                Household, village=row.village, code=request.POST.get("household_code", "")
+            )
+            case = services.case_open_from_declaration(
+                declaration=row, household=household, actor=request.user
+            )
+            return redirect("case-detail", pk=case.pk)
+        except ServiceError as exc:
+            _fail(request, exc)
+    candidates = Household.objects.filter(village=row.village, members__name=row.name).distinct()[
+        :10
+    ]
+    return render(request, "cases/declaration_detail.html", {"row": row, "candidates": candidates})
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@access.public
+def declare(request: HttpRequest, village_code: str) -> HttpResponse:
+    village = get_object_or_404(Area, code=village_code, level="village")
+    form = forms.DeclareForm(request.POST or None, initial={"token": forms.fill_token()})
+    done = False
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.declaration_submit(
+                village=village,
+                ip=_client_ip(request),
+                name=c["name"],
+                group_name=c["group_name"],
+                phone=c["phone"],
+                risk_type=c["risk_type"],
+                description=c["description"],
+            )
+            done = True
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+    if request.method == "POST" and not done:
+        form.data = form.data.copy()
+        form.data["token"] = forms.fill_token()
+    url = request.build_absolute_uri()
+    status = 429 if form.errors and "频繁" in str(form.non_field_errors()) else 200
+    context: dict[str, Any] = {"village": village, "form": form, "done": done, "url": url}
+    return render(request, "cases/declare.html", context, status=status)
