@@ -41,6 +41,22 @@ class OrderOut(Schema):
     pickup_code: str
     created_at: dt.datetime
 
+    @staticmethod
+    def resolve_lot(obj: Order) -> int:
+        return obj.lot_id
+
+    @staticmethod
+    def resolve_channel(obj: Order) -> str:
+        return str(obj.channel_id)
+
+    @staticmethod
+    def resolve_customer(obj: Order) -> int | None:
+        return obj.customer_id
+
+    @staticmethod
+    def resolve_quantity_jin(obj: Order) -> Decimal:
+        return obj.jin
+
 
 class LotOut(Schema):
     id: int
@@ -54,38 +70,21 @@ class LotOut(Schema):
     available_jin: Decimal
     grams_available: int
 
+    @staticmethod
+    def resolve_product(obj: Lot) -> str:
+        return obj.product.name
 
-def order_out(order: Order) -> dict[str, Any]:
-    return {
-        "id": order.pk,
-        "lot": order.lot_id,
-        "channel": order.channel_id,
-        "customer": order.customer_id,
-        "buyer_type": order.buyer_type,
-        "quantity_jin": order.jin,
-        "grams": order.grams,
-        "price_per_jin": order.price_per_jin,
-        "amount": order.amount,
-        "status": order.status,
-        "reserved_until": order.reserved_until,
-        "pickup_code": order.pickup_code,
-        "created_at": order.created_at,
-    }
+    @staticmethod
+    def resolve_days_left(obj: Lot) -> int:
+        return obj.days_left()
 
+    @staticmethod
+    def resolve_quantity_jin(obj: Lot) -> Decimal:
+        return obj.jin_initial
 
-def lot_out(lot: Lot) -> dict[str, Any]:
-    return {
-        "id": lot.pk,
-        "code": lot.code,
-        "product": lot.product.name,
-        "grade": lot.grade,
-        "harvest_date": lot.harvest_date,
-        "expires_on": lot.expires_on,
-        "days_left": lot.days_left(),
-        "quantity_jin": lot.jin_initial,
-        "available_jin": lot.jin_available,
-        "grams_available": lot.grams_available,
-    }
+    @staticmethod
+    def resolve_available_jin(obj: Lot) -> Decimal:
+        return obj.jin_available
 
 
 def _grams(quantity_jin: Decimal) -> int:
@@ -113,7 +112,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
         idempotency_key=key,
         actor=request.user,
     )
-    return Status(201, order_out(order))
+    return Status(201, order)
 
 
 @router.get("/orders", response=list[OrderOut])
@@ -127,7 +126,7 @@ def orders(request: HttpRequest, status: str = "", channel: str = "", lot: int =
         rows = rows.filter(channel_id=channel)
     if lot:
         rows = rows.filter(lot_id=lot)
-    return [order_out(o) for o in rows.order_by("-pk")]
+    return rows.order_by("-pk")
 
 
 @router.get("/lots", response=list[LotOut])
@@ -135,4 +134,4 @@ def orders(request: HttpRequest, status: str = "", channel: str = "", lot: int =
 @access.access(MODULE)
 def lots(request: HttpRequest, in_stock: bool = False) -> Any:
     rows = selectors.lots_in_stock(request.user) if in_stock else selectors.lots_for(request.user)
-    return [lot_out(lot) for lot in rows]
+    return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from villageaid.core import audit
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.core.models import Area
-from villageaid.sales import routing
+from villageaid.sales import platforms, routing
 from villageaid.sales.channels import CHANNELS
 from villageaid.sales.models import (
     GRAMS_PER_JIN,
@@ -597,3 +598,53 @@ def _windows(customer_ids: list[int]) -> dict[int, tuple[dt.time, dt.time]]:
     """Receiving windows: a hotel's standing order, else none (a day window)."""
     rows = HotelStandingOrder.objects.filter(customer_id__in=customer_ids, active=True)
     return {row.customer_id: (row.receive_from, row.receive_until) for row in rows}
+
+
+# --- platform exports -------------------------------------------------------------
+
+
+def platform_import(*, lot: Lot, channel: Channel, path: Path, actor: Any) -> dict[str, Any]:
+    """Bring a platform's order/refund export into the lot ledger and reconcile it.
+
+    Each platform order becomes one order (key ``<channel>:<platform id>``, so a
+    re-import changes nothing), paid at the amount the platform charged; refunded
+    rows refund it. Differences are reported: amounts that differ from our channel
+    price, and our paid orders of that lot and channel absent from the export."""
+    rows = platforms.read_export(path)
+    expected_price = price_for(lot.product_id, channel.code)
+    report: dict[str, Any] = {"created": 0, "refunded": 0, "unchanged": 0, "price_differences": []}
+    seen = set()
+    for row in rows:
+        key = f"{channel.code}:{row.order_id}"
+        seen.add(key)
+        grams, amount = row.grams, row.amount
+        price = (amount * GRAMS_PER_JIN / grams).quantize(CENT)
+        order = order_place(
+            lot=lot,
+            channel=channel,
+            grams=grams,
+            customer=None,
+            idempotency_key=key,
+            actor=actor,
+            at=row.time,
+            price_per_jin=price,
+        )
+        if order.status == Order.Status.RESERVED:
+            order = order_pay(order=order, method="platform", reference=row.order_id, actor=actor)
+            report["created"] += 1
+        elif row.status != "refunded":
+            report["unchanged"] += 1
+        if row.status == "refunded" and order.status != Order.Status.REFUNDED:
+            order_refund(order=order, actor=actor, reason="平台退款")
+            report["refunded"] += 1
+        expected = amount_for(grams, expected_price)
+        if expected != amount:
+            report["price_differences"].append((row.order_id, str(expected), str(amount)))
+    ours = Order.objects.filter(lot=lot, channel=channel, status__in=[Order.Status.PAID])
+    report["missing_in_export"] = sorted(
+        o.idempotency_key for o in ours if o.idempotency_key not in seen
+    )
+    audit.record(
+        actor=actor, action="sales.platform.import", obj=lot, note=f"{channel.code} {path.name}"
+    )
+    return report
