@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from villageaid.core import audit, pii
+from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.registry import roster
@@ -131,7 +132,7 @@ def _upsert_households(
         elif _changed(current, values):
             changed.append(current)
     if new:
-        bulk_create_with_history(new, Household, batch_size=CHUNK, default_user=_user(actor))
+        insert_with_history(Household, new, key="code", user=_user(actor))
     if changed:
         bulk_update_with_history(
             changed, Household, list(HOUSEHOLD_FIELDS), batch_size=CHUNK, default_user=_user(actor)
@@ -169,7 +170,7 @@ def _upsert_persons(
             elif _changed(current, values):
                 changed.append(current)
         if new:
-            bulk_create_with_history(new, Person, batch_size=CHUNK, default_user=_user(actor))
+            insert_with_history(Person, new, key="id_hash", user=_user(actor))
         if changed:
             bulk_update_with_history(
                 changed, Person, list(PERSON_FIELDS), batch_size=CHUNK, default_user=_user(actor)

@@ -1,0 +1,92 @@
+"""Fast inserts for large imports: PostgreSQL ``COPY`` for the rows and their
+django-simple-history rows; ``bulk_create`` elsewhere.
+
+The ORM's ``bulk_create`` spends most of its time preparing values field by
+field; ``COPY`` streams plain tuples. Used by roster imports, where 100,000
+persons must commit in well under a minute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import AutoField, Model
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+M = TypeVar("M", bound=Model)
+
+
+def _columns(model: type[Model]) -> list[Any]:
+    return [
+        f for f in model._meta.concrete_fields if not isinstance(f, AutoField) and not f.primary_key
+    ]
+
+
+def _value(field: Any, value: Any) -> Any:
+    """psycopg adapts plain Python values itself; only JSON needs wrapping."""
+    if field.get_internal_type() == "JSONField" and value is not None:
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)
+    return value
+
+
+def _copy(model: type[Model], fields: Sequence[Any], rows: Sequence[Sequence[Any]]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def insert_with_history(model: type[M], objs: list[M], *, key: str, user: Any = None) -> None:
+    """Insert ``objs`` (with history rows) and set their primary keys.
+
+    ``key`` names a unique field used to read the new primary keys back after ``COPY``.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=2000, default_user=user)
+        return
+    fields = _columns(model)
+    _copy(
+        model,
+        fields,
+        # pre_save fills auto_now fields the way Model.save() would.
+        [[_value(f, f.pre_save(o, True)) for f in fields] for o in objs],
+    )
+    ids: dict[Any, int] = {}
+    values = [getattr(o, key) for o in objs]
+    for start in range(0, len(values), 10_000):
+        chunk = values[start : start + 10_000]
+        ids.update(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
+    for obj in objs:
+        obj.pk = ids[getattr(obj, key)]
+    _copy_history(model, objs, user)
+
+
+def _copy_history(model: type[Model], objs: list[Any], user: Any) -> None:
+    history = model.history.model  # type: ignore[attr-defined]
+    now = timezone.now()
+    extra = {
+        "history_date": now,
+        "history_type": "+",
+        "history_change_reason": None,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    fields = [f for f in history._meta.concrete_fields if f.name != "history_id"]
+    rows = []
+    for obj in objs:
+        row = []
+        for f in fields:
+            value = extra[f.attname] if f.attname in extra else getattr(obj, f.attname)
+            row.append(_value(f, value))
+        rows.append(row)
+    _copy(history, fields, rows)
