@@ -19,4 +19,5 @@ class EpidemicConfig(AppConfig):
         register(Entry(_("消毒"), "epidemic-disinfection", module, order=63))
         register(Entry(_("防疫物资"), "epidemic-supplies", module, order=64))
         register(Entry(_("卡口预警"), "epidemic-alerts", module, order=65))
+        register(Entry(_("防疫概况"), "epidemic-overview", module, order=66))
         provider(cards.gate_today)

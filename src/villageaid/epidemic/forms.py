@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villageaid.core.models import Area
-from villageaid.epidemic.models import DisinfectionLog, Item, Passage, Round
+from villageaid.epidemic.models import DisinfectionLog, EpidemicCase, Item, Passage, Round
 
 
 def style(form: forms.BaseForm) -> None:
@@ -104,3 +104,10 @@ class ReceiveForm(VillageForm):
     item = forms.ChoiceField(choices=Item.choices, label=_("物资"))
     quantity = forms.IntegerField(min_value=1, label=_("数量"))
     source = forms.CharField(max_length=100, label=_("来源"))
+
+
+class CaseForm(VillageForm):
+    status = forms.ChoiceField(choices=EpidemicCase.Status.choices, label=_("状态"))
+    opened_on = forms.DateField(label=_("登记日期"), initial=timezone.localdate)
+    person_name = forms.CharField(max_length=50, required=False, label=_("姓名"))
+    imported = forms.BooleanField(required=False, label=_("输入性"))

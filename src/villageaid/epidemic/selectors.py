@@ -18,9 +18,11 @@ from villageaid.epidemic.models import (
     DisinfectionLog,
     EpidemicCase,
     GateAlert,
+    GuardShift,
     Item,
     ParkWorker,
     Passage,
+    RoadClosure,
     SupplyMovement,
     SupplyStock,
     TemperatureRound,
@@ -72,6 +74,18 @@ def ledger_for(user: Any) -> QuerySet[SupplyMovement]:
 
 def disinfections_for(user: Any) -> QuerySet[DisinfectionLog]:
     return scoped(DisinfectionLog, user).select_related("village")
+
+
+def closures_for(user: Any) -> QuerySet[RoadClosure]:
+    return scoped(RoadClosure, user).select_related("village")
+
+
+def guard_shifts_for(user: Any, *, since: dt.datetime) -> QuerySet[GuardShift]:
+    return scoped(GuardShift, user).filter(ends_at__gte=since).select_related("checkpoint")
+
+
+def cases_for(user: Any) -> QuerySet[EpidemicCase]:
+    return scoped(EpidemicCase, user).select_related("village")
 
 
 def rounds_on(user: Any, date: dt.date, round: str) -> dict[int, TemperatureRound]:

@@ -3,6 +3,7 @@ from django.urls import path
 from villageaid.epidemic import views
 
 urlpatterns = [
+    path("", views.overview, name="epidemic-overview"),
     path("gate/", views.gate_index, name="epidemic-gate"),
     path("gate/<int:checkpoint_id>/", views.gate_entry, name="epidemic-gate-entry"),
     path("passages/", views.passage_list, name="epidemic-passages"),

@@ -13,7 +13,14 @@ from django.utils import timezone
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
 from villageaid.epidemic import forms, ledger, selectors, services
-from villageaid.epidemic.models import NOTICE_TEXT, Checkpoint, GateAlert, ParkWorker, Round
+from villageaid.epidemic.models import (
+    NOTICE_TEXT,
+    Checkpoint,
+    EpidemicCase,
+    GateAlert,
+    ParkWorker,
+    Round,
+)
 
 MODULE = roles.Module.EPIDEMIC
 
@@ -246,3 +253,44 @@ def alerts(request: HttpRequest) -> HttpResponse:
         return redirect("epidemic-alerts")
     rows = selectors.alerts_for(request.user).select_related("township")[:200]
     return render(request, "epidemic/alerts.html", {"rows": rows, "can_edit": _can_edit(request)})
+
+
+@access.access(MODULE)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Closures, the duty roster, case records and this year's figures of the user's area."""
+    form = forms.CaseForm(request.POST or None, villages=_villages(request))
+    if request.method == "POST":
+        if request.POST.get("case"):
+            case = selectors.get(EpidemicCase, request.user, int(request.POST["case"]), roles.EDIT)
+            try:
+                services.case_transition(
+                    case=case,
+                    status=request.POST.get("status", ""),
+                    on=timezone.localdate(),
+                    actor=request.user,
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            return redirect("epidemic-overview")
+        if form.is_valid():
+            data = form.cleaned_data
+            village = data.pop("village")
+            _require_edit(request, village.path)
+            services.case_record(village=village, actor=request.user, **data)
+            return redirect("epidemic-overview")
+    end = _day(request.GET.get("end"))
+    start = _day(request.GET.get("start") or end.replace(month=1, day=1).isoformat())
+    area = access.visible_areas(request.user).order_by("path").first()
+    context = {
+        "closures": selectors.closures_for(request.user),
+        "shifts": selectors.guard_shifts_for(request.user, since=timezone.now())[:20],
+        "cases": selectors.cases_for(request.user)[:100],
+        "statuses": EpidemicCase.Status.choices,
+        "figures": selectors.figures(area_path=area.path, start=start, end=end) if area else {},
+        "area": area,
+        "start": start,
+        "end": end,
+        "form": form,
+        "can_edit": _can_edit(request),
+    }
+    return render(request, "epidemic/overview.html", context)
