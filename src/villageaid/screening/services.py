@@ -8,7 +8,7 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from villageaid.registry.models import Household
 from villageaid.screening.engine import (
     CatalogueError,
     InputError,
+    ScreeningResult,
     build_catalogue,
     run_screening_on_connection,
 )
@@ -233,6 +234,7 @@ def run_execute(
     progress: Progress | None = None,
     sources_dir: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
+    on_result: Callable[[ScreeningResult], None] | None = None,
 ) -> ScreeningRun:
     """Snapshot the registry under the run's area, screen it against the stored datasets
     (or ``sources_dir``), record the result and push the clues unless ``run.push`` is off."""
@@ -281,6 +283,8 @@ def run_execute(
         raise
     finally:
         con.close()
+    if on_result is not None:
+        on_result(result)
     with transaction.atomic():
         run.catalogue = version
         run.catalogue_version = result.catalogue_version

@@ -30,13 +30,16 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="write the clues as CSV")
         parser.add_argument("--no-push", action="store_true", help="leave the database untouched")
 
+        parser.add_argument(
+            "--area", help="area code to screen when reading the live registry (default: root)"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["registry"] is None:
-            raise CommandError(
-                "reading the live registry is not available yet; pass --registry DIR"
-            )
         if not options["sources"].is_dir():
             raise CommandError(f"{options['sources']}: not a directory")
+        if options["registry"] is None:
+            self._live(options)
+            return
         try:
             result = run_screening(
                 registry_dir=options["registry"],
@@ -60,4 +63,72 @@ class Command(BaseCommand):
         self.stdout.write(
             f"run {run_id}: {len(result.clues)} clues, catalogue {result.catalogue_version}, "
             f"{result.duration_seconds:.1f}s"
+        )
+
+    def _live(self, options: dict[str, Any]) -> None:
+        """Screen a consistent snapshot of the live registry; store the run and push the
+        clues unless ``--no-push`` (then only the CSV and the summary are produced)."""
+        import duckdb
+
+        from villageaid.core.models import Area
+        from villageaid.core.progress import Progress
+        from villageaid.screening import services
+        from villageaid.screening.engine import run_screening_on_connection
+        from villageaid.screening.snapshot import snapshot_registry
+
+        areas = Area.objects.all()
+        area = (
+            areas.filter(code=options["area"]).first()
+            if options["area"]
+            else areas.filter(parent__isnull=True).order_by("path").first()
+        )
+        if area is None:
+            raise CommandError("no such area; load areas first or pass --area CODE")
+        as_of = options["as_of"] or dt.date.today()
+        try:
+            if options["no_push"]:
+                con = duckdb.connect()
+                try:
+                    snapshot_registry(con, area_path=area.path)
+                    result = run_screening_on_connection(
+                        con,
+                        sources_dir=options["sources"],
+                        as_of=as_of,
+                        engine=options["engine"],
+                        progress=lambda msg: print(msg, file=sys.stderr),
+                    )
+                finally:
+                    con.close()
+                run_id = uuid.uuid4().hex
+                if options["out"] is not None:
+                    write_clues_csv(result, options["out"], run_id)
+                self.stdout.write(f"run {run_id}: {len(result.clues)} clues (not pushed)")
+                return
+            run = services.run_create(
+                as_of=as_of, area=area, actor=None, engine=options["engine"], push=True
+            )
+            progress = Progress(job=run.job, stream=sys.stderr, label="screen")
+            results: list[Any] = []
+            try:
+                run = services.run_execute(
+                    run,
+                    progress=progress,
+                    sources_dir=options["sources"],
+                    on_result=results.append,
+                )
+            except Exception as exc:
+                progress.fail(str(exc))
+                raise
+            progress.finish({"run_id": run.pk, "clues": run.clue_count})
+        except (InputError, CatalogueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["out"] is not None and results:
+            write_clues_csv(results[0], options["out"], str(run.pk))
+        for code, count in run.counts.items():
+            self.stdout.write(f"{code}\t{count}")
+        for code, reason in run.skipped.items():
+            self.stdout.write(f"{code}\tskipped: {reason}")
+        self.stdout.write(
+            f"run {run.pk}: {run.clue_count} clues, {run.pushed_count} new pushed, "
+            f"catalogue {run.catalogue_version}, {run.duration_seconds:.1f}s"
         )
