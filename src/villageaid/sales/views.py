@@ -55,9 +55,32 @@ def lot_list(request: HttpRequest) -> HttpResponse:
 
 @access.access(MODULE)
 def live_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _live_open(request)
     sessions = selectors.live_sessions_for(request.user)[:50]
-    rows = [(s, selectors.live_counter(s)) for s in sessions]
-    return render(request, "sales/live_list.html", {"rows": rows})
+    context = {
+        "rows": [(s, selectors.live_counter(s)) for s in sessions],
+        "lots": selectors.lots_in_stock(request.user)
+        if access.allowed(request.user, MODULE, roles.EDIT)
+        else [],
+    }
+    return render(request, "sales/live_list.html", context)
+
+
+def _live_open(request: HttpRequest) -> HttpResponse:
+    try:
+        lot = selectors.lot_get(request.user, int(request.POST.get("lot", "0")), roles.EDIT)
+        grams = round(float(request.POST.get("quota_jin", "0")) * 500)
+        session = services.live_session_open(
+            lot=lot,
+            grams_quota=grams,
+            title=request.POST.get("title", "").strip() or _("直播"),
+            actor=request.user,
+        )
+    except (ValueError, ServiceError) as exc:
+        messages.error(request, getattr(exc, "message", _("请填写批次和配额")))
+        return redirect("sales-live-list")
+    return redirect("sales-live", pk=session.pk)
 
 
 @access.access(MODULE)

@@ -141,3 +141,15 @@ def test_routes_respect_capacity_and_windows() -> None:
     assert plan.dropped == []
     assert max(loads.values()) <= 80 * 500 and len(loads) == 2
     assert routing.haversine_km((37.19, 122.05), (37.53, 122.13)) == pytest.approx(38.5, abs=1)
+
+
+def test_host_opens_a_session_from_the_live_page(areas: Any, make_user: Any) -> None:
+    lot = lot_in(areas["village"], jin=30)
+    client = client_for(make_user(Role.SALES))
+    response = client.post("/sales/live/", {"lot": lot.pk, "quota_jin": "20", "title": "晚场"})
+    session = lot.live_sessions.get()
+    assert response["Location"] == f"/sales/live/{session.pk}/"
+    assert (session.grams_quota, session.title, session.is_open) == (10_000, "晚场", True)
+    assert (
+        client_for(make_user(Role.CADRE)).post("/sales/live/", {"lot": lot.pk}).status_code == 403
+    )
