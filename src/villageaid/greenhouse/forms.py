@@ -1,0 +1,53 @@
+"""Forms of the greenhouse pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villageaid.greenhouse.models import Harvest, House
+
+
+class HarvestForm(forms.Form):
+    house = forms.ModelChoiceField(label=_("大棚"), queryset=House.objects.none())
+    date = forms.DateField(
+        label=_("采收日期"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    grade = forms.ChoiceField(label=_("等级"), choices=Harvest.Grade.choices)
+    jin = forms.DecimalField(
+        label=_("重量（斤）"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    picked_by = forms.CharField(label=_("采摘人"), max_length=100, required=False)
+    note = forms.CharField(label=_("备注"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, houses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["house"].queryset = houses  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    @property
+    def grams(self) -> int:
+        return int((self.cleaned_data["jin"] * 500).to_integral_value())
+
+
+class OverrideForm(forms.Form):
+    actuator = forms.ChoiceField(label=_("执行器"), choices=())
+    value = forms.FloatField(
+        label=_("设定值"), min_value=0, max_value=100, help_text=_("风口 %，喷雾 秒/分钟，开关 0/1")
+    )
+    minutes = forms.IntegerField(
+        label=_("接管时长（分钟）"), min_value=1, max_value=1440, initial=30
+    )
+
+    def __init__(self, *args: Any, actuators: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actuator"].choices = actuators  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
