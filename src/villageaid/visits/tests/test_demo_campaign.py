@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from villageaid.accounts import demo as accounts_demo
 from villageaid.conftest import client_for
-from villageaid.core.demo import DemoContext, load_all
+from villageaid.core.areas import areas_import
+from villageaid.core.demo import DEMO_AREAS, DemoContext
+from villageaid.registry import demo as registry_demo
 from villageaid.visits import demo, selectors
 from villageaid.visits.models import Campaign, CondolenceVisit, Finding, Visit
 
@@ -18,8 +21,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 @pytest.fixture
 def loaded(db: Any) -> DemoContext:
+    """The demos this app builds on (areas, users, registry), then its own."""
     ctx = DemoContext(password="Demo-password-1", stdout=StringIO())
-    load_all(ctx)
+    areas_import(path=DEMO_AREAS)
+    for module in (accounts_demo, registry_demo, demo):
+        module.load(ctx)
     return ctx
 
 
