@@ -1,10 +1,11 @@
-from __future__ import annotations
+# No "from __future__ import annotations": ninja resolves the body schema from the
+# wrapped view's annotations, which must be real classes, not strings.
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from villageaid.cases import selectors, services
@@ -134,7 +135,7 @@ def case_transition(request: HttpRequest, case_id: int, body: TransitionIn) -> A
         data=body.data,
         on=body.on,
     )
-    return 201, _detail(selectors.case_get(request.user, case_id))
+    return Status(201, _detail(selectors.case_get(request.user, case_id)))
 
 
 @router.get("/notices/{notice_id}", response=NoticeOut)

@@ -51,12 +51,12 @@ def with_clocks(cases: Any, today: dt.date | None = None) -> list[Case]:
     today = today or timezone.localdate()
     rows = list(cases)
     for case in rows:
-        case.days_left = (  # type: ignore[attr-defined]
+        case.days_left = (
             clock.days_left(case.deadline, today, case.procedure.clock_kind)
             if case.status == Case.Status.OPEN
             else None
         )
-        case.overdue = case.is_overdue(today)  # type: ignore[attr-defined]
+        case.overdue = case.is_overdue(today)
     return rows
 
 
@@ -98,7 +98,7 @@ def notice_rows(notice: Notice) -> list[dict[str, str]]:
         row = {
             "name": head_name(case.household),
             "group": case.household.group_name,
-            "category": labels.MONITORING_CATEGORY_LABELS.get(category, "待认定"),
+            "category": labels.MONITORING_CATEGORY_LABELS.get(category) or "待认定",
             "risk_types": labels.risk_types_label(case.risk_types),
         }
         rows.append({key: row[key] for key in NOTICE_KEYS})
@@ -115,7 +115,7 @@ def declaration_get(user: Any, pk: int, action: str = roles.VIEW) -> SelfDeclara
 
 
 def household_cases(household: Household) -> QuerySet[Case]:
-    return household.cases.select_related("step").order_by("-opened_on")
+    return Case.objects.filter(household=household).select_related("step").order_by("-opened_on")
 
 
 def measures_for(case: Case) -> QuerySet[CaseMeasure]:

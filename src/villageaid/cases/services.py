@@ -128,7 +128,7 @@ def case_open(
 ) -> Case:
     if (
         kind == Kind.IDENTIFICATION
-        and household.cases.filter(kind=kind, status=Case.Status.OPEN).exists()
+        and Case.objects.filter(household=household, kind=kind, status=Case.Status.OPEN).exists()
     ):
         raise ServiceError("该户已有办理中的识别案件", code="case_open_exists")
     opened_on = opened_on or timezone.localdate()
@@ -382,6 +382,7 @@ def case_verify(
             period_end=on,
             defaults={**income, "recorded_by": actor if actor and actor.is_authenticated else None},
         )
+        record.refresh_from_db()
         audit.record(
             actor=actor, action="registry.income.record", obj=record, area=household.village
         )

@@ -232,8 +232,8 @@ def _notice_action(request: HttpRequest, pk: int) -> None:
     try:
         if action == "close":
             services.notice_close(notice=notice, actor=request.user, on=today)
-        elif action == "photo" and "photo" in request.FILES:
-            services.notice_photo(notice=notice, actor=request.user, photo=request.FILES["photo"])
+        elif action == "photo" and (photo := request.FILES.get("photo")) is not None:
+            services.notice_photo(notice=notice, actor=request.user, photo=photo)
         elif action == "objection":
             case = get_object_or_404(notice.cases, pk=request.POST.get("case"))
             services.objection_record(
@@ -314,10 +314,13 @@ def declare(request: HttpRequest, village_code: str) -> HttpResponse:
             done = True
         except ServiceError as exc:
             form.add_error(None, exc.message)
-    if request.method == "POST" and not done:
-        form.data = form.data.copy()
-        form.data["token"] = forms.fill_token()
     url = request.build_absolute_uri()
     status = 429 if form.errors and "频繁" in str(form.non_field_errors()) else 200
-    context: dict[str, Any] = {"village": village, "form": form, "done": done, "url": url}
+    context: dict[str, Any] = {
+        "village": village,
+        "form": form,
+        "done": done,
+        "url": url,
+        "token": forms.fill_token(),
+    }
     return render(request, "cases/declare.html", context, status=status)

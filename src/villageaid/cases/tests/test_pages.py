@@ -1,0 +1,116 @@
+"""Step forms and the transition API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from villageaid.cases.models import Case, CaseMeasure, Transition
+from villageaid.cases.tests.factories import case_in
+from villageaid.conftest import client_for
+from villageaid.core.roles import Role
+from villageaid.registry.models import IncomeRecord
+
+
+@pytest.mark.django_db
+def test_home_verification_form_fills_the_registry(areas: Any, cadre: Any) -> None:
+    case = case_in(areas["village"], "H-FORM")
+    response = client_for(cadre).post(
+        f"/cases/{case.pk}/verify/",
+        {
+            "on": "2020-04-09",
+            "wage": "3000",
+            "business": "1000",
+            "property_income": "0",
+            "transfer": "500",
+            "production_costs": "200",
+            "medical_expense": "0",
+            "education_expense": "0",
+            "food_clothing_ok": "on",
+            "education_ok": "on",
+            "housing_grade": "C",
+            "water_quantity_ok": "on",
+            "water_quality_ok": "on",
+            "water_access_ok": "on",
+            "water_assurance_ok": "on",
+            "risk_types": ["epidemic", "employment"],
+            "authorised": "on",
+        },
+    )
+    assert response.status_code == 302
+    record = IncomeRecord.objects.get(household=case.household)
+    assert record.net_income == 4300
+    case.household.refresh_from_db()
+    assert case.household.medical_ok is False and case.household.housing_grade == "C"
+    case.refresh_from_db()
+    assert case.step is not None and case.step.code == "compare"
+    assert case.authorisations.count() == 1
+    assert case.transitions.get().data["net_income"] == "4300.00"
+
+
+@pytest.mark.django_db
+def test_step_form_is_shown_only_to_the_role_that_may_act(areas: Any, make_user: Any) -> None:
+    case = case_in(areas["village"], "H-SHOW")
+    cadre, township = make_user(Role.CADRE), make_user(Role.TOWNSHIP)
+    assert "办理本环节" in client_for(cadre).get(f"/cases/{case.pk}/").content.decode()
+    assert "办理本环节" not in client_for(township).get(f"/cases/{case.pk}/").content.decode()
+    response = client_for(township).post(f"/cases/{case.pk}/act/", {"decision": "pass"})
+    assert response.status_code == 200
+    assert not Transition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_transition_api(areas: Any, make_user: Any) -> None:
+    case = case_in(areas["village"], "H-API")
+    cadre = make_user(Role.CADRE)
+    client = client_for(cadre)
+    ok = client.post(
+        f"/api/v1/cases/cases/{case.pk}/transitions",
+        {"decision": "pass", "reason": "核实属实"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
+    assert ok.json()["step"] == "compare"
+    refused = client.post(
+        f"/api/v1/cases/cases/{case.pk}/transitions",
+        {"decision": "pass"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "not_your_step"
+
+
+@pytest.mark.django_db
+def test_case_list_shows_clocks_in_constant_queries(areas: Any, cadre: Any) -> None:
+    for n in range(3):
+        case_in(areas["village"], f"H-LIST-{n}", opened_on=dt.date(2020, 4, 1))
+    client = client_for(cadre)
+    client.get("/cases/")
+    with CaptureQueriesContext(connection) as few:
+        first = client.get("/cases/")
+    case_in(areas["village"], "H-LIST-9", opened_on=dt.date(2020, 4, 1))
+    with CaptureQueriesContext(connection) as more:
+        client.get("/cases/")
+    assert len(more) == len(few)
+    assert "list-group-item-danger" in first.content.decode()  # 2020 cases are overdue
+
+
+@pytest.mark.django_db
+def test_household_partial_lists_its_cases(areas: Any) -> None:
+    case = case_in(areas["village"], "H-PART")
+    CaseMeasure.objects.create(
+        case=case,
+        area_path=case.area_path,
+        measure="other",
+        department="村",
+        granted_on=case.opened_on,
+    )
+    html = Template("{% load cases_tags %}{% household_cases household %}").render(
+        Context({"household": case.household})
+    )
+    assert f"/cases/{case.pk}/" in html and case.step.name in html  # type: ignore[union-attr]
+    assert Case.objects.count() == 1
