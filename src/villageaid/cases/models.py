@@ -116,6 +116,9 @@ class Case(models.Model):
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
     kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.IDENTIFICATION)
     source = models.CharField(max_length=16, choices=Source.choices)
+    clue = models.ForeignKey(
+        "screening.Clue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     report = models.ForeignKey(
         "visits.VisitReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

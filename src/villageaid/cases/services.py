@@ -32,8 +32,10 @@ from villageaid.core import access, audit, notify, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.core.roles import Role
+from villageaid.registry import labels
 from villageaid.registry.models import Household, IncomeRecord
 from villageaid.registry.services import household_update
+from villageaid.screening.models import Clue
 
 MODULE = roles.Module.CASES
 
@@ -123,6 +125,7 @@ def case_open(
     risk_types: str = "",
     kind: str = Kind.IDENTIFICATION,
     report: Any = None,
+    clue: Clue | None = None,
     declaration: SelfDeclaration | None = None,
     identification: Case | None = None,
 ) -> Case:
@@ -140,6 +143,7 @@ def case_open(
             kind=kind,
             source=source,
             report=report,
+            clue=clue,
             declaration=declaration,
             identification=identification,
             summary=summary[:300],
@@ -173,19 +177,21 @@ def case_open_from_report(*, report: Any, actor: Any, opened_on: dt.date | None 
     return case
 
 
-def case_open_from_clue(clue: Any, actor: Any) -> Case:
-    """One call for the screening clue page: the clue's household, risk and date."""
-    found = getattr(clue, "found_on", None) or getattr(clue, "created_at", None)
-    if isinstance(found, dt.datetime):
-        found = timezone.localdate(found)
-    return case_open(
-        household=clue.household,
-        actor=actor,
-        source=Case.Source.CLUE,
-        opened_on=found,
-        summary=str(getattr(clue, "rule_code", "") or clue),
-        risk_types=getattr(clue, "risk_type", "") or "",
-    )
+def case_open_from_clue(clue: Clue, actor: Any) -> Case:
+    """One call for the screening clue page: the clue's household and risk; the clock
+    starts on the day the clue was found (pushed to the village)."""
+    with transaction.atomic():
+        case = case_open(
+            household=clue.household,
+            actor=actor,
+            source=Case.Source.CLUE,
+            opened_on=timezone.localdate(clue.created_at),
+            summary=f"{clue.rule_code} {labels.RISK_TYPE_LABELS.get(clue.risk_type, '')}",
+            risk_types=clue.risk_type,
+            clue=clue,
+        )
+        Clue.objects.filter(pk=clue.pk).update(case_id=case.pk, status=Clue.Status.OPEN)
+    return case
 
 
 def case_open_from_declaration(
