@@ -411,6 +411,7 @@ class RetentionSetting(models.Model):
         TEMPERATURE_ROUND = "temperature_round", _("测温记录")
         CASE = "case", _("病例姓名")
         ALERT = "alert", _("预警")
+        WORKER = "worker", _("园区工人（无近期测温或班次）")
 
     record_type = models.CharField(max_length=20, choices=RecordType.choices, unique=True)
     days = models.PositiveIntegerField()

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from villageaid.core import audit
@@ -589,12 +589,14 @@ def epidemic_purge(*, as_of: dt.date, actor: Any = None) -> PurgeLog:
         alerts, _ = GateAlert.objects.filter(
             resolved=True, raised_at__date__lt=cutoffs[types.ALERT]
         ).delete()
+        workers = _anonymise_idle_workers(cutoffs[types.WORKER])
         counts = {
             "passages": passages,
             "days_counted": counted,
             "temperature_rounds": rounds,
             "cases_anonymised": cases,
             "alerts": alerts,
+            "workers_anonymised": workers,
         }
         purge = PurgeLog.objects.create(
             as_of=as_of,
@@ -604,6 +606,31 @@ def epidemic_purge(*, as_of: dt.date, actor: Any = None) -> PurgeLog:
         )
         audit.record(actor=actor, action="epidemic.purge", obj=purge, after=counts)
     return purge
+
+
+def _anonymise_idle_workers(cutoff: dt.date) -> int:
+    """Workers with no round and no shift since ``cutoff`` lose name, phone,
+    attestation scan and health flags; their shifts keep an anonymous row."""
+    recent_round = TemperatureRound.objects.filter(worker=OuterRef("pk"), date__gte=cutoff)
+    recent_shift = WorkShift.objects.filter(workers=OuterRef("pk"), date__gte=cutoff)
+    idle = (
+        ParkWorker.objects.filter(anonymised=False, created_at__date__lt=cutoff)
+        .exclude(Exists(recent_round))
+        .exclude(Exists(recent_shift))
+    )
+    for worker in idle.exclude(attestation_file=""):
+        worker.attestation_file.delete(save=False)
+    return idle.update(
+        name="",
+        phone="",
+        attestation_file="",
+        excluded_reason="",
+        local_resident=False,
+        no_outside_travel=False,
+        no_contact_history=False,
+        attestation_signed=False,
+        anonymised=True,
+    )
 
 
 def _count_passages(passages: Any) -> int:

@@ -40,6 +40,14 @@ def _day(value: str | None) -> dt.date:
         return timezone.localdate()
 
 
+def _int(value: str | None) -> int:
+    """A posted id; anything else is an id nobody has (so the loader answers 404)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
 def _require_edit(request: HttpRequest, area_path: str) -> None:
     access.require(request.user, MODULE, roles.EDIT, area_path)
 
@@ -99,7 +107,7 @@ def passage_bulk(request: HttpRequest) -> HttpResponse:
     form = forms.BulkForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        checkpoint = selectors.get(Checkpoint, request.user, int(request.POST.get("checkpoint", 0)))
+        checkpoint = selectors.get(Checkpoint, request.user, _int(request.POST.get("checkpoint")))
         _require_edit(request, checkpoint.area_path)
         rows, errors = ledger.parse(form.cleaned_data["lines"], form.cleaned_data["day"])
         if not errors:
@@ -246,9 +254,7 @@ def supplies(request: HttpRequest) -> HttpResponse:
 @access.access(MODULE)
 def alerts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        alert = selectors.get(
-            GateAlert, request.user, int(request.POST.get("alert", 0)), roles.EDIT
-        )
+        alert = selectors.get(GateAlert, request.user, _int(request.POST.get("alert")), roles.EDIT)
         services.alert_resolve(alert=alert, actor=request.user)
         return redirect("epidemic-alerts")
     rows = selectors.alerts_for(request.user).select_related("township")[:200]
@@ -261,7 +267,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = forms.CaseForm(request.POST or None, villages=_villages(request))
     if request.method == "POST":
         if request.POST.get("case"):
-            case = selectors.get(EpidemicCase, request.user, int(request.POST["case"]), roles.EDIT)
+            case = selectors.get(EpidemicCase, request.user, _int(request.POST["case"]), roles.EDIT)
             try:
                 services.case_transition(
                     case=case,

@@ -18,6 +18,7 @@ from villageaid.epidemic.models import (
     DailyGateCount,
     EpidemicCase,
     GateAlert,
+    ParkWorker,
     Passage,
     PurgeLog,
     TemperatureRound,
@@ -79,6 +80,7 @@ def fill(gate: Any, village: Any) -> None:
     )
     for alert in GateAlert.objects.all():
         services.alert_resolve(alert=alert, actor=None)
+    ParkWorker.objects.update(created_at=at(FEB))
 
 
 PERIOD = {"start": dt.date(2020, 1, 1), "end": dt.date(2020, 6, 4)}
@@ -98,6 +100,9 @@ def test_purge_keeps_the_figures_and_drops_personal_data(gate: Any, areas: Any) 
     assert not TemperatureRound.objects.exists()
     assert not GateAlert.objects.exists()
     assert not EpidemicCase.objects.exclude(person_name="").exists()
+    worker = ParkWorker.objects.get()
+    assert (worker.name, worker.phone, worker.anonymised) == ("", "", True)
+    assert not worker.no_contact_history and not worker.eligible
     assert selectors.figures(area_path=path, **PERIOD) == before
     assert selectors.figures(area_path=areas["township"].path, **PERIOD) == before
     assert DailyGateCount.objects.count() == 10
@@ -168,3 +173,28 @@ def test_purge_job_runs_in_the_worker(gate: Any, areas: Any, cadre: Any) -> None
     row = JobProgress.objects.get(pk=row.pk)
     assert row.status == "done" and row.result["passages"] == 30
     assert not Passage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_workers_still_on_the_rounds_keep_their_names(areas: Any) -> None:
+    village = areas["village"]
+    flags = {
+        "local_resident": True,
+        "no_outside_travel": True,
+        "no_contact_history": True,
+        "attestation_signed": True,
+    }
+    active = services.worker_register(village=village, name="在岗", actor=None, **flags)
+    idle = services.worker_register(village=village, name="已离岗", actor=None, **flags)
+    ParkWorker.objects.update(created_at=at(FEB))
+    services.temperature_round_record(
+        worker=active, date=dt.date(2020, 3, 1), round="am", temperature="36.5", actor=None
+    )
+    services.temperature_round_record(
+        worker=idle, date=FEB, round="am", temperature="36.5", actor=None
+    )
+    purge = services.epidemic_purge(as_of=dt.date(2020, 3, 10))  # cutoff Feb 11
+    assert purge.counts["workers_anonymised"] == 1
+    assert list(ParkWorker.objects.filter(anonymised=False).values_list("name", flat=True)) == [
+        "在岗"
+    ]
