@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from villageaid.core import access, roles
 from villageaid.core.dashboard import Card
@@ -26,7 +27,7 @@ def gate_today(user: Any) -> list[Card]:
         if access.allowed(user, roles.Module.EPIDEMIC, roles.EDIT)
         else "epidemic-passages"
     )
-    return [
+    cards = [
         Card(
             title="卡口今日登记",
             count=today["passages"],
@@ -35,3 +36,16 @@ def gate_today(user: Any) -> list[Card]:
             tone=tone,
         )
     ]
+    missing = selectors.disinfection_missing(user, timezone.localdate())
+    if missing and selectors.workers_for(user).exists():
+        cards.append(
+            Card(
+                title="消毒提醒",
+                url=reverse("epidemic-disinfection"),
+                items=[
+                    (f"今天还没有{p}消毒记录", reverse("epidemic-disinfection")) for p in missing
+                ],
+                tone="warning",
+            )
+        )
+    return cards

@@ -142,6 +142,9 @@ def test_disinfection_reminder_until_before_and_after_are_logged(
 ) -> None:
     client = client_for(volunteer)
     assert 'id="reminder"' in client.get("/epidemic/disinfection/").content.decode()
+    assert "消毒提醒" not in client.get("/").content.decode()  # no park workers: no nagging
+    worker(areas["village"])
+    assert "今天还没有作业前消毒记录" in client.get("/").content.decode()
     for phase in ("before", "after"):
         client.post(
             "/epidemic/disinfection/",
@@ -154,6 +157,7 @@ def test_disinfection_reminder_until_before_and_after_are_logged(
             },
         )
     assert 'id="reminder"' not in client.get("/epidemic/disinfection/").content.decode()
+    assert "消毒提醒" not in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
