@@ -28,13 +28,18 @@ def has_labour(household: Household) -> bool:
     return any(p.labour in WORKING_LABOUR for p in active_members(household))
 
 
-def measure_problems(household: Household, codes: list[str], *, adding: str) -> list[str]:
+def measure_problems(
+    household: Household, codes: list[str], *, adding: str, immediate: bool = False
+) -> list[str]:
+    """R-MEAS-2 always; R-MEAS-1 for the assistance plan, not for immediate relief granted
+    while identification runs (the seed article's township-fund grant comes first)."""
     if adding not in MEASURES:
         return [f"未知措施 {adding}"]
     problems = []
     if MEASURES[adding].employment and not has_labour(household):
         problems.append("就业类措施须有劳动能力的家庭成员")
-    if has_labour(household) and all(MEASURES[c].kind == SOCIAL_SECURITY for c in codes):
+    only_social = all(MEASURES[c].kind == SOCIAL_SECURITY for c in codes)
+    if not immediate and has_labour(household) and only_social:
         problems.append("有劳动能力的家庭不能只享受综合保障类措施，请同时安排发展类措施")
     return problems
 

@@ -553,9 +553,9 @@ def measure_grant(
 ) -> CaseMeasure:
     """An assistance measure; ``immediate`` when identification is still running."""
     case.refresh_from_db()
-    problems = rules.measure_problems(
-        case.household, [*case.measures.values_list("measure", flat=True), measure], adding=measure
-    )
+    immediate = case.kind == Kind.IDENTIFICATION and case.status == Case.Status.OPEN
+    codes = [*case.measures.values_list("measure", flat=True), measure]
+    problems = rules.measure_problems(case.household, codes, adding=measure, immediate=immediate)
     if problems:
         raise ServiceError("；".join(problems), code="measure_policy")
     if case.status not in {Case.Status.OPEN, Case.Status.MONITORED}:
@@ -570,7 +570,7 @@ def measure_grant(
             amount=amount,
             in_kind=in_kind,
             status=status,
-            immediate=case.kind == Kind.IDENTIFICATION and case.status == Case.Status.OPEN,
+            immediate=immediate,
             granted_on=granted_on,
             note=note,
         )

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from villageaid.cases import services
-from villageaid.cases.models import Case, Transition
+from villageaid.cases.models import Case, CaseMeasure, Transition
 from villageaid.cases.tests.factories import household, income
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import AuditEvent
@@ -178,6 +178,16 @@ def test_whole_household_without_labour_is_not_eliminated(
 def test_measure_policy_checks(areas: Any, users: dict[str, Any]) -> None:
     able = household(areas["village"], "H-ABLE")
     case = services.case_open(household=able, actor=None, source="clue", opened_on=D(2020, 4, 1))
+    immediate = services.measure_grant(
+        case=case,
+        actor=users["township"],
+        measure="township_fund",
+        department="镇",
+        granted_on=D(2020, 4, 2),
+    )
+    assert immediate.immediate  # immediate relief may come first, before any development measure
+    CaseMeasure.objects.filter(pk=immediate.pk).delete()
+    Case.objects.filter(pk=case.pk).update(status="monitored")
     with pytest.raises(ServiceError, match="综合保障"):
         services.measure_grant(
             case=case,

@@ -1,0 +1,151 @@
+"""Demo cases in Beima, spring 2020 (the seed article): the epidemic-hit 脱贫户 reported by a
+cadre on 8 April, helped at once from the township poverty fund (镇级扶贫基金) before its
+identification ended, then identified as 脱贫不稳定户; and the 8 边缘户 candidates screened out
+in the April self-assessment, walked through to the county decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from villageaid.cases import rules, services
+from villageaid.cases.models import Case, Transition
+from villageaid.core.demo import BEIMA, DemoContext
+from villageaid.registry import synth
+from villageaid.registry.models import Household
+from villageaid.screening.models import Clue
+
+PASS = Transition.Decision.PASS
+D = dt.date
+EPIDEMIC_OPENED = D(2020, 4, 8)
+NOTICE_ON, NOTICE_CLOSED = D(2020, 4, 13), D(2020, 4, 18)
+
+
+def load(ctx: DemoContext) -> None:
+    if Case.objects.filter(household__village_id=BEIMA).exists():
+        return
+    if not Household.objects.filter(village_id=BEIMA).exists():
+        return
+    users = {name: ctx.users.get(name) for name in ("cadre", "township", "county")}
+    village = synth.beima_village()
+    epidemic = _open_epidemic(users)
+    marginal = [_open_marginal(c, n, users) for n, c in enumerate(village.marginal_candidates)]
+    opened = [epidemic, *marginal]
+    for case in opened:
+        _before_notice(case, users)
+    notice = services.notice_publish(cases=opened, actor=users["cadre"], on=NOTICE_ON)
+    services.notice_close(notice=notice, actor=users["cadre"], on=NOTICE_CLOSED)
+    for case in opened:
+        _after_notice(case, users)
+    ctx.say(f"  北马村: {len(opened)} 件监测帮扶案件（含疫情影响户即时帮扶）")
+
+
+def _open_epidemic(users: dict[str, Any]) -> Case:
+    household = Household.objects.get(code=synth.BEIMA_EPIDEMIC_CODE)
+    case = services.case_open(
+        household=household,
+        actor=users["cadre"],
+        source=Case.Source.CADRE_REPORT,
+        opened_on=EPIDEMIC_OPENED,
+        summary="户主受新冠肺炎疫情影响无法外出务工，家庭收入骤减",
+        risk_types="epidemic;employment",
+    )
+    services.measure_grant(
+        case=case,
+        actor=users["township"],
+        measure="township_fund",
+        department="宋村镇",
+        person="镇扶贫办",
+        amount=Decimal(2000),
+        status="delivered",
+        granted_on=D(2020, 4, 9),
+        note="镇级扶贫基金即时救助",
+    )
+    services.measure_grant(
+        case=case,
+        actor=users["township"],
+        measure="public_job",
+        department="宋村镇",
+        person="村党支部书记",
+        in_kind="村内防疫卡口公益岗位",
+        status="delivered",
+        granted_on=D(2020, 4, 10),
+    )
+    return case
+
+
+def _open_marginal(candidate: Any, n: int, users: dict[str, Any]) -> Case:
+    household = Household.objects.get(code=candidate.household_code)
+    clue = Clue.objects.filter(household=household, kind="risk").first()
+    case = services.case_open(
+        household=household,
+        actor=users["cadre"],
+        source=Case.Source.CLUE if clue else Case.Source.CADRE_REPORT,
+        clue=clue,
+        opened_on=D(2020, 4, 2) + dt.timedelta(days=n % 4),
+        summary=candidate.note,
+        risk_types=candidate.risk_types,
+    )
+    return case
+
+
+def _plan(case: Case, users: dict[str, Any]) -> None:
+    """The assistance plan after the decision (development measures where there is labour)."""
+    if rules.has_labour(case.household):
+        measures = [("industry", "区农业农村局", Decimal(3000)), ("medical", "区医保局", None)]
+    else:
+        measures = [("dibao", "区民政局", Decimal(4800)), ("medical", "区医保局", None)]
+    for code, department, amount in measures:
+        services.measure_grant(
+            case=case,
+            actor=users["township"],
+            measure=code,
+            department=department,
+            amount=amount,
+            in_kind="" if amount else "医保参保资助",
+            status="delivered",
+            granted_on=D(2020, 4, 22),
+        )
+
+
+def _before_notice(case: Case, users: dict[str, Any]) -> None:
+    on = case.opened_on + dt.timedelta(days=2)
+    services.case_verify(
+        case=case,
+        actor=users["cadre"],
+        on=on,
+        income={"wage": Decimal(case.household.net_income_12m)},
+        guarantees={},
+        risk_types=case.risk_types,
+    )
+    services.authorisation_record(case=case, actor=users["cadre"], signed_on=on)
+    services.case_transition(case=case, actor=users["county"], decision=PASS, on=on)
+    services.case_transition(
+        case=case,
+        actor=users["cadre"],
+        decision=PASS,
+        on=D(2020, 4, 12),
+        data={
+            "attendees": 23,
+            "votes_for": 23,
+            "votes_against": 0,
+            "minutes": "村民代表会议一致同意",
+        },
+    )
+
+
+def _after_notice(case: Case, users: dict[str, Any]) -> None:
+    category = "unstable" if case.household.household_type == "tuopin" else "marginal"
+    services.case_transition(case=case, actor=users["cadre"], decision=PASS, on=NOTICE_CLOSED)
+    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 19))
+    services.case_transition(
+        case=case,
+        actor=users["county"],
+        decision=PASS,
+        on=D(2020, 4, 20),
+        data={"category": category, "risk_types": case.risk_types},
+    )
+    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 21))
+    if case.household.code != synth.BEIMA_EPIDEMIC_CODE:
+        _plan(case, users)
