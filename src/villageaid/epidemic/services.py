@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -198,7 +198,13 @@ def passage_record(
     if id_number and outsider:
         passage.set_id_number(id_number)
     with transaction.atomic():
-        passage.save()
+        try:
+            with transaction.atomic():  # savepoint: a duplicate token must not spoil the rest
+                passage.save()
+        except IntegrityError:  # the same form sent twice at once: the other one won
+            if client_token and Passage.objects.filter(client_token=client_token).exists():
+                return Passage.objects.get(client_token=client_token)
+            raise
         audit.record(
             actor=actor,
             action="epidemic.passage",
