@@ -47,6 +47,11 @@ class TransitionForm(StyledForm):
     category = forms.ChoiceField(
         label=_("监测对象类别"), choices=[("", "—"), *Case.Category.choices], required=False
     )
+    comparisons = forms.CharField(
+        label=_("比对结果（每行：部门：结果，疑似问题在行首加 !）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     risk_types = forms.MultipleChoiceField(
         label=_("风险类型"), choices=RISKS, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -56,9 +61,20 @@ class TransitionForm(StyledForm):
         if step_code == "review":
             keys = ("attendees", "votes_for", "votes_against", "minutes")
             return {k: c[k] for k in keys if c.get(k) not in (None, "")}
+        if step_code == "compare":
+            return {"comparisons": self.comparison_rows()}
         if step_code == "county":
             return {"category": c.get("category", ""), "risk_types": ";".join(c["risk_types"])}
         return {}
+
+    def comparison_rows(self) -> list[tuple[str, str, bool]]:
+        rows = []
+        for line in self.cleaned_data.get("comparisons", "").splitlines():
+            flagged = line.startswith("!")
+            department, _sep, findings = line.lstrip("!").replace("：", ":").partition(":")
+            if department.strip():
+                rows.append((department.strip(), findings.strip(), flagged))
+        return rows
 
 
 class VerifyForm(StyledForm):

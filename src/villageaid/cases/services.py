@@ -245,6 +245,8 @@ def may_act(user: Any, case: Case, step: ProcedureStep) -> bool:
 def _check(case: Case, step: ProcedureStep, decision: str, data: dict[str, Any]) -> None:
     if decision != Transition.Decision.PASS:
         return
+    if step.code == "compare" and not case.authorisations.exists():
+        raise ServiceError("农户未签署承诺授权书，不能进行信息比对", code="authorisation_required")
     if step.code == "notice":
         closed = case.notices.filter(closed_on__isnull=False)
         if not closed.exists():
@@ -454,6 +456,41 @@ def comparison_record(
             note=department,
         )
     return row
+
+
+def case_compare(
+    *,
+    case: Case,
+    actor: Any,
+    on: dt.date,
+    results: Sequence[tuple[str, str, bool]],
+    reason: str = "",
+) -> Transition:
+    """Record each department's comparison under the latest authorisation, then pass the
+    comparison step. ``results`` holds (department, findings, flagged)."""
+    authorisation = case.authorisations.order_by("-signed_on", "-pk").first()
+    if authorisation is None:
+        raise ServiceError("农户未签署承诺授权书，不能进行信息比对", code="authorisation_required")
+    with transaction.atomic():
+        for department, findings, flagged in results:
+            comparison_record(
+                authorisation=authorisation,
+                actor=actor,
+                department=department,
+                compared_on=on,
+                findings=findings,
+                flagged=flagged,
+            )
+        data = {"comparisons": [{"department": d, "flagged": f} for d, _x, f in results]}
+        return case_transition(
+            case=case,
+            actor=actor,
+            decision=Transition.Decision.PASS,
+            step_code="compare",
+            reason=reason,
+            data=data,
+            on=on,
+        )
 
 
 # --- notices -------------------------------------------------------------------------

@@ -68,22 +68,45 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["step_code"] or (case.step.code if case.step else "")
         try:
-            services.case_transition(
-                case=case,
-                actor=request.user,
-                decision=form.cleaned_data["decision"],
-                step_code=code,
-                reason=form.cleaned_data["reason"],
-                data=form.data_for(code),
-                on=form.cleaned_data["on"] or timezone.localdate(),
-                files=request.FILES.getlist("files"),
-            )
+            _act(request, case, code, form)
         except ServiceError as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("已办理"))
             return redirect("case-detail", pk=case.pk)
-    return render(request, "cases/case_act.html", {"case": case, "steps": steps, "form": form})
+    codes = {s.code for s in steps}
+    context = {
+        "case": case,
+        "steps": steps,
+        "form": form,
+        "codes": codes,
+        "review_fields": ["attendees", "votes_for", "votes_against", "minutes"],
+        "county_fields": ["category", "risk_types"],
+    }
+    return render(request, "cases/case_act.html", context)
+
+
+def _act(request: HttpRequest, case: Case, code: str, form: forms.TransitionForm) -> None:
+    on = form.cleaned_data["on"] or timezone.localdate()
+    if code == "compare" and form.cleaned_data["decision"] == "pass":
+        services.case_compare(
+            case=case,
+            actor=request.user,
+            on=on,
+            results=form.comparison_rows(),
+            reason=form.cleaned_data["reason"],
+        )
+        return
+    services.case_transition(
+        case=case,
+        actor=request.user,
+        decision=form.cleaned_data["decision"],
+        step_code=code,
+        reason=form.cleaned_data["reason"],
+        data=form.data_for(code),
+        on=on,
+        files=request.FILES.getlist("files"),
+    )
 
 
 @access.access(MODULE, roles.EDIT)

@@ -55,10 +55,13 @@ def income(row: Household, on: dt.date, wage: int) -> IncomeRecord:
 
 
 def case_in(area: Any, code: str, actor: Any = None, **kwargs: Any) -> Case:
-    return services.case_open(
+    """An open case whose household has signed its authorisation."""
+    case = services.case_open(
         household=household(area, code),
         actor=actor,
         source=Case.Source.CADRE_REPORT,
         opened_on=kwargs.pop("opened_on", dt.date(2020, 4, 8)),
         **kwargs,
     )
+    services.authorisation_record(case=case, actor=actor, signed_on=case.opened_on)
+    return case

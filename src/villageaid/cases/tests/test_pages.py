@@ -49,7 +49,7 @@ def test_home_verification_form_fills_the_registry(areas: Any, cadre: Any) -> No
     assert case.household.medical_ok is False and case.household.housing_grade == "C"
     case.refresh_from_db()
     assert case.step is not None and case.step.code == "compare"
-    assert case.authorisations.count() == 1
+    assert case.authorisations.count() == 2  # the factory's and the form's
     assert case.transitions.get().data["net_income"] == "4300.00"
 
 
@@ -114,3 +114,50 @@ def test_household_partial_lists_its_cases(areas: Any) -> None:
     )
     assert f"/cases/{case.pk}/" in html and case.step.name in html  # type: ignore[union-attr]
     assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_comparison_needs_the_signed_authorisation_and_links_to_it(
+    areas: Any, make_user: Any
+) -> None:
+    from villageaid.cases import services
+    from villageaid.cases.models import Authorisation
+    from villageaid.cases.tests.factories import household
+
+    cadre, county = make_user(Role.CADRE), make_user(Role.COUNTY)
+    case = services.case_open(
+        household=household(areas["village"], "H-CMP"), actor=cadre, source="clue"
+    )
+    services.case_transition(case=case, actor=cadre, decision="pass")
+    client = client_for(county)
+    lines = "民政：无低保记录\n!公安交管：名下小型汽车一辆"
+    client.post(f"/cases/{case.pk}/act/", {"decision": "pass", "comparisons": lines})
+    case.refresh_from_db()
+    assert case.step is not None and case.step.code == "compare"  # refused: no authorisation
+    services.authorisation_record(case=case, actor=cadre, signed_on=case.opened_on)
+    response = client.post(f"/cases/{case.pk}/act/", {"decision": "pass", "comparisons": lines})
+    assert response.status_code == 302
+    authorisation = Authorisation.objects.get(case=case)
+    found = list(authorisation.comparisons.values_list("department", "flagged"))
+    assert found == [("民政", False), ("公安交管", True)]
+
+
+@pytest.mark.django_db
+def test_landing_page_shows_case_cards(areas: Any, cadre: Any) -> None:
+    case_in(areas["village"], "H-HOME", opened_on=dt.date(2020, 4, 1))
+    html = client_for(cadre).get("/").content.decode()
+    assert "待我办理的监测案件" in html and "超期案件" in html
+
+
+@pytest.mark.django_db
+def test_escalation_command_and_job(areas: Any, make_user: Any) -> None:
+    from django.core.management import call_command
+
+    from villageaid.core import jobs
+
+    make_user(Role.TOWNSHIP)
+    case_in(areas["village"], "H-ESC", opened_on=dt.date(2020, 4, 1))
+    assert "cases.escalate" in jobs._JOBS
+    out = __import__("io").StringIO()
+    call_command("cases_escalate", "--today", "2020-05-01", stdout=out)
+    assert "escalated 1" in out.getvalue()

@@ -219,6 +219,7 @@ def test_measure_policy_checks(areas: Any, users: dict[str, Any]) -> None:
 def test_objection_blocks_township_until_resolved(areas: Any, users: dict[str, Any]) -> None:
     home = household(areas["village"], "H-OBJ")
     case = services.case_open(household=home, actor=None, source="clue", opened_on=D(2020, 4, 1))
+    services.authorisation_record(case=case, actor=None, signed_on=D(2020, 4, 1))
     for actor in ("cadre", "county", "cadre"):
         services.case_transition(case=case, actor=users[actor], decision=PASS, on=D(2020, 4, 2))
     notice = services.notice_publish(cases=[case], actor=users["cadre"], on=D(2020, 4, 3))
