@@ -7,6 +7,8 @@ It starts no server. Two steps, both documented here:
 
     createdb -h 127.0.0.1 -U postgres va_flash
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/va_flash
+    # serve runs with DEBUG off: it needs SECRET_KEY, PII_ENCRYPTION_KEYS, PII_HASH_KEY,
+    # ALLOWED_HOSTS=127.0.0.1 and, on plain-HTTP loopback, HTTPS=0 (see .env.example)
     .venv/bin/villageaid migrate
     # 1. prepare: adds a sales user, an API token and a fresh 1,100-jin lot with a
     #    live-stream session (quota 1,100 jin) to DATABASE_URL; prints the flags for step 2

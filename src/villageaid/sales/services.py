@@ -648,3 +648,35 @@ def platform_import(*, lot: Lot, channel: Channel, path: Path, actor: Any) -> di
         actor=actor, action="sales.platform.import", obj=lot, note=f"{channel.code} {path.name}"
     )
     return report
+
+
+def standing_orders_place(*, village: Area, date: dt.date, actor: Any) -> list[Order]:
+    """The day's hotel orders from their standing orders, each from the first-expiring
+    lot of the product that can cover it (FEFO); repeated runs place nothing twice."""
+    placed = []
+    weekday = str(date.isoweekday())
+    standing = HotelStandingOrder.objects.filter(
+        area_path__startswith=village.path, active=True, weekdays__contains=weekday
+    ).select_related("customer")
+    for row in standing.order_by("pk"):
+        lots = Lot.objects.filter(
+            product_id=row.product_id,
+            area_path__startswith=village.path,
+            grams_available__gte=row.grams,
+            expires_on__gt=date,
+        ).order_by("expires_on", "pk")
+        lot = lots.first()
+        if lot is None:
+            continue
+        placed.append(
+            order_place(
+                lot=lot,
+                channel="hotel",
+                grams=row.grams,
+                customer=row.customer,
+                idempotency_key=f"standing-{row.pk}-{date:%Y%m%d}",
+                actor=actor,
+                deliver_on=date,
+            )
+        )
+    return placed
