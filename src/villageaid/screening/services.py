@@ -322,6 +322,10 @@ def fingerprint(household_code: str, rule_code: str, evidence: list[dict[str, An
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _evidence_key(item: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(item.get(k) or "") for k in ("person", "source", "date", "value", "detail"))
+
+
 def clues_push(*, run: ScreeningRun, clues: list[EngineClue]) -> int:
     """Store the clues not already raised: a clue whose (rule, household, fingerprint) was
     raised before — new, open, decided or dismissed — is not raised again; a changed dataset
@@ -340,7 +344,7 @@ def clues_push(*, run: ScreeningRun, clues: list[EngineClue]) -> int:
         household = households.get(c.household_code)
         if household is None:
             continue
-        evidence = json.loads(c.evidence)
+        evidence = sorted(json.loads(c.evidence), key=_evidence_key)
         mark = fingerprint(c.household_code, c.rule_code, evidence)
         if (c.rule_code, household.pk, mark) in seen:
             continue

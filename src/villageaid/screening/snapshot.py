@@ -73,8 +73,9 @@ def snapshot_registry(
     _create(con, "households")
     _create(con, "persons")
     counts = {"households": 0, "persons": 0}
+    outermost = not connection.in_atomic_block  # else the caller's transaction decides
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         households = Household.objects.filter(area_path__startswith=area_path).order_by("pk")

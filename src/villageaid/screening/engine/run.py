@@ -158,7 +158,9 @@ def _run(
 
 def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     for name, sql in plan.statements:
-        kind = "TABLE" if name in MATERIALISED or name.startswith("ev_") else "VIEW"
+        # Rules stay views: ``ev_all`` runs them all in one parallel pipeline instead of
+        # writing every rule's rows twice.
+        kind = "TABLE" if name in MATERIALISED or name == "ev_all" else "VIEW"
         con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
 
@@ -180,10 +182,12 @@ def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan
         "'date', CAST(e.record_date AS VARCHAR), 'value', CAST(e.amount AS VARCHAR), "
         "'detail', e.detail) AS VARCHAR)"
     )
-    order = "e.person_id NULLS FIRST, e.source, e.record_date, e.amount, e.detail"
+    # No ORDER BY inside the aggregate: an ordered aggregate sorts per group and doubles the
+    # cost of this query. Evidence order is therefore unspecified; compare it as a set
+    # (``reference.canonical``); the Django side sorts the items of the clues it stores.
     rows = con.execute(
         f"SELECT e.rule_code, m.kind, e.household_code, h.village_code, m.risk_type, "
-        f"m.severity, '[' || string_agg({item}, ',' ORDER BY {order}) || ']' "
+        f"m.severity, '[' || string_agg({item}, ',') || ']' "
         "FROM (SELECT DISTINCT * FROM ev_all) e JOIN rule_meta m ON m.code = e.rule_code "
         "LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
         "FROM stg_households GROUP BY household_code) h ON h.household_code = e.household_code "

@@ -309,3 +309,31 @@ def test_screening_pages_and_api_answer_per_policy(
                 failures.append(f"{role} GET {url} -> {status}")
     assert checked == 11 + 6  # 9 pages (2 with own/other), 4 API GETs (2 with own/other)
     assert not failures, "\n".join(failures)
+
+
+def test_run_and_clue_pages_show_chart_and_masked_evidence(
+    beima: dict[str, Any], make_user: Any
+) -> None:
+    client = client_for(make_user(Role.CADRE))
+    run = beima["run"]
+    page = client.get(reverse("screening-run-detail", args=[run.pk])).content.decode()
+    assert 'data-chart="run-chart"' in page and "北马村" in page
+    clue = Clue.objects.get(household__code=synth.BEIMA_SUSPECTED_PROBLEM_CODE)
+    page = client.get(reverse("screening-clue-detail", args=[clue.pk])).content.decode()
+    assert "370632********1439" in page and "370632198603041439" not in page
+
+
+def test_a_run_is_a_job_with_progress(areas: dict[str, Any], media: Path) -> None:
+    from villageaid.core.models import JobProgress
+    from villageaid.core.progress import Progress
+    from villageaid.screening.jobs import screening_run
+
+    run = services.run_create(as_of=dt.date(2020, 4, 1), area=areas["village"], actor=None)
+    job = JobProgress.objects.get(pk=run.job_id)
+    result = screening_run(Progress(job=job, interval=0), run_id=run.pk)
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert result == {"run_id": run.pk, "clues": 0, "pushed": 0}
+    assert (job.done, job.total) == (services.RUN_STEPS, services.RUN_STEPS)
+    assert run.status == ScreeningRun.Status.DONE
+    assert "R01" in run.skipped  # no medical claims uploaded
