@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from villageaid.greenhouse.models import Reading, Sensor
@@ -185,7 +185,27 @@ def _parse_all(messages: Iterable[Message], counts: Counter[str]) -> list[Parsed
 
 
 def _move_current(newest: dict[int, Reading]) -> None:
-    """Move each sensor's current value, only forward in time (safe against races)."""
+    """Move each sensor's current value, only forward in time (safe against races).
+
+    On PostgreSQL one ``UPDATE … FROM (VALUES …)`` statement; elsewhere one UPDATE per sensor.
+    """
+    if not newest:
+        return
+    if connection.vendor == "postgresql":
+        rows = sorted(newest.items())  # a stable lock order between concurrent listeners
+        values = ", ".join(["(%s::bigint, %s::double precision, %s::timestamptz)"] * len(rows))
+        params: list[Any] = []
+        for sensor_id, reading in rows:
+            params += [sensor_id, reading.value, reading.ts]
+        table = Sensor._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS s SET current_value = v.value, current_at = v.ts "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, value, ts) "
+                "WHERE s.id = v.id AND (s.current_at IS NULL OR s.current_at < v.ts)",
+                params,
+            )
+        return
     for sensor_id, reading in newest.items():
         Sensor.objects.filter(
             Q(current_at__isnull=True) | Q(current_at__lt=reading.ts), pk=sensor_id

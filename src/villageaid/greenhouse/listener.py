@@ -39,6 +39,9 @@ class Options:
     max_messages: int | None = None
     batch_size: int = 500
     batch_seconds: float = 1.0
+    # Write as soon as the broker pauses this long: it sends only a window of unacknowledged
+    # QoS-1 messages (Mosquitto's max_inflight_messages, 20 by default) and we ack after writing.
+    idle_seconds: float = 0.02
     mqtt_version: int = 5  # 5, or 311 for MQTT 3.1.1 brokers (the demo's embedded amqtt)
     evaluate_every: float = 5.0  # seconds between alert evaluations (0: never)
     db_lock: Any = None  # a lock shared with other threads writing the same SQLite file
@@ -93,7 +96,8 @@ def _connect(client: mqtt.Client, options: Options) -> None:
 
 
 def _next_batch(inbox: queue.Queue[Any], options: Options, wait: float) -> list[Any]:
-    """Messages that arrive within ``batch_seconds`` of the first (at most ``batch_size``)."""
+    """Messages that arrive within ``batch_seconds`` of the first (at most ``batch_size``),
+    cut short when none arrives for ``idle_seconds``."""
     try:
         batch = [inbox.get(timeout=max(wait, 0.01))]
     except queue.Empty:
@@ -101,7 +105,7 @@ def _next_batch(inbox: queue.Queue[Any], options: Options, wait: float) -> list[
     until = time.monotonic() + options.batch_seconds
     while len(batch) < options.batch_size and (left := until - time.monotonic()) > 0:
         try:
-            batch.append(inbox.get(timeout=left))
+            batch.append(inbox.get(timeout=min(left, options.idle_seconds)))
         except queue.Empty:
             break
     return batch

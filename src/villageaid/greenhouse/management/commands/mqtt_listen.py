@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--max-messages", type=int, default=None)
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--batch-seconds", type=float, default=1.0)
+        parser.add_argument("--idle-seconds", type=float, default=0.02)
         parser.add_argument(
             "--alerts-every", type=float, default=5.0, help="seconds between alert runs; 0 = off"
         )
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             max_messages=options["max_messages"],
             batch_size=options["batch_size"],
             batch_seconds=options["batch_seconds"],
+            idle_seconds=options["idle_seconds"],
             evaluate_every=options["alerts_every"],
         )
         try:
