@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/eliminate/", views.case_eliminate, name="case-eliminate"),
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/notice.pdf", views.notice_pdf, name="notice-pdf"),
     path("declarations/", views.declaration_list, name="declaration-list"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration-detail"),
     path("declare/<str:village_code>/", views.declare, name="case-declare"),

@@ -74,6 +74,7 @@ SAMPLES = {
     "case-measures": _cases,
     "case-eliminate": _cases,
     "notice-detail": _notices,
+    "notice-pdf": _notices,
     "declaration-detail": _declarations,
     "case-declare": _villages,
     "api:case": _cases,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from villageaid.cases import services
 from villageaid.cases.tests.factories import case_in
@@ -51,12 +53,18 @@ def test_notice_page_print_and_api_carry_no_personal_data(
         f"/cases/notices/{notice.pk}/",
         f"/cases/notices/{notice.pk}/?print=1",
         f"/api/v1/cases/notices/{notice.pk}",
+        f"/cases/notices/{notice.pk}/notice.pdf",
     ):
         response = client.get(url)
         assert response.status_code == 200
-        text = response.content.decode()
-        if url.startswith("/api/"):
+        if url.endswith(".pdf"):
+            assert response["Content-Type"] == "application/pdf"
+            pages = PdfReader(io.BytesIO(response.content)).pages
+            text = "".join(page.extract_text() for page in pages)
+        elif url.startswith("/api/"):
             text = json.dumps(response.json(), ensure_ascii=False)
+        else:
+            text = response.content.decode()
         assert "王建国" in text  # the head's name is shown ...
         assert "第三组" in text  # ... with the village group
         assert_clean(text)
