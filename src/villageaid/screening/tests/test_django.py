@@ -337,3 +337,39 @@ def test_a_run_is_a_job_with_progress(areas: dict[str, Any], media: Path) -> Non
     assert (job.done, job.total) == (services.RUN_STEPS, services.RUN_STEPS)
     assert run.status == ScreeningRun.Status.DONE
     assert "R01" in run.skipped  # no medical claims uploaded
+
+
+def test_screen_live_with_a_bad_file_names_it_and_writes_nothing(
+    areas: dict[str, Any], tmp_path: Path
+) -> None:
+    from django.core.management.base import CommandError
+
+    (tmp_path / "vehicles.csv").write_text("id_number,vehicle_type\n11010519491231002X,car\n")
+    with pytest.raises(CommandError) as caught:
+        call_command("screen", "--sources", str(tmp_path), "--as-of", "2020-04-01")
+    assert (
+        str(caught.value)
+        == f"{tmp_path / 'vehicles.csv'}: missing required column 'purchase_price'"
+    )
+    assert ScreeningRun.objects.count() == 0 and Clue.objects.count() == 0
+
+
+def test_screen_live_pushes_and_a_rerun_pushes_nothing(
+    beima: dict[str, Any], tmp_path: Path
+) -> None:
+    for name, rows in synth.beima_department_records().items():
+        (tmp_path / f"{name}.csv").write_bytes(demo.department_csv(name, rows))
+    out = io.StringIO()
+    call_command(
+        "screen",
+        "--sources",
+        str(tmp_path),
+        "--as-of",
+        "2020-04-01",
+        "--area",
+        "371003105201",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "15 clues, 0 new pushed" in out.getvalue()
+    assert ScreeningRun.objects.count() == 2

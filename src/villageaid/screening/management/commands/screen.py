@@ -85,6 +85,18 @@ class Command(BaseCommand):
         if area is None:
             raise CommandError("no such area; load areas first or pass --area CODE")
         as_of = options["as_of"] or dt.date.today()
+        # Check every department file before anything is written: a bad file is one
+        # error naming the file and the column, and leaves the database as it was.
+        from villageaid.screening.engine.datasets import DEPARTMENT
+        from villageaid.screening.engine.loader import find_file
+
+        for dataset in DEPARTMENT:
+            path = find_file(options["sources"], dataset.name)
+            if path is not None:
+                try:
+                    services.validate_dataset_file(path, dataset.name, str(path))
+                except services.UploadError as exc:
+                    raise CommandError(str(exc)) from exc
         try:
             if options["no_push"]:
                 con = duckdb.connect()
