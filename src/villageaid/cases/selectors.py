@@ -15,6 +15,7 @@ from villageaid.cases.models import Case, CaseMeasure, Notice, SelfDeclaration
 from villageaid.core import access, roles
 from villageaid.registry import labels
 from villageaid.registry.models import Household
+from villageaid.visits.models import VisitReport
 
 MODULE = roles.Module.CASES
 FILTERS = ("status", "kind", "step", "overdue", "village")
@@ -120,3 +121,9 @@ def household_cases(household: Household) -> QuerySet[Case]:
 
 def measures_for(case: Case) -> QuerySet[CaseMeasure]:
     return case.measures.all()
+
+
+def open_reports(user: Any) -> QuerySet[VisitReport]:
+    """Difficulties reported from visits that no case has taken yet."""
+    rows = VisitReport.objects.filter(status=VisitReport.Status.OPEN)
+    return access.scope(rows, user, MODULE, roles.EDIT, area_path="area_path")

@@ -631,7 +631,13 @@ def measure_progress(
         if evidence is not None:
             row.evidence.save(evidence.name or "evidence", evidence, save=False)
         row.save()
-        audit.record(actor=actor, action="cases.measure.progress", obj=row, note=status)
+        audit.record(
+            actor=actor,
+            action="cases.measure.progress",
+            obj=row,
+            area=row.case.household.village,
+            note=status,
+        )
     return row
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from villageaid.cases import forms, rules, selectors, services
 from villageaid.cases.catalogue import MEASURES
-from villageaid.cases.models import Case, Objection, ProcedureStep
+from villageaid.cases.models import Case, CaseMeasure, Objection, ProcedureStep
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
@@ -142,6 +142,18 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @access.access(MODULE, roles.EDIT)
 def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk, roles.EDIT)
+    if request.method == "POST" and request.POST.get("action") == "progress":
+        row = get_object_or_404(CaseMeasure, case=case, pk=request.POST.get("measure"))
+        try:
+            services.measure_progress(
+                row=row,
+                actor=request.user,
+                status=request.POST.get("status", ""),
+                evidence=request.FILES.get("evidence"),
+            )
+        except ServiceError as exc:
+            _fail(request, exc)
+        return redirect("case-measures", pk=case.pk)
     form = forms.MeasureForm(request.POST or None, initial={"granted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +162,13 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         else:
             return redirect("case-measures", pk=case.pk)
-    context = {"case": case, "form": form, "measures": case.measures.all(), "catalogue": MEASURES}
+    context = {
+        "case": case,
+        "form": form,
+        "measures": case.measures.all(),
+        "catalogue": MEASURES,
+        "statuses": CaseMeasure.Status.choices,
+    }
     return render(request, "cases/case_measures.html", context)
 
 
@@ -175,6 +193,15 @@ def case_eliminate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.access(MODULE, roles.EDIT)
 def case_open(request: HttpRequest) -> HttpResponse:
+    reports = selectors.open_reports(request.user)
+    if request.method == "POST" and request.POST.get("report"):
+        report = get_object_or_404(reports, pk=request.POST["report"])
+        try:
+            case = services.case_open_from_report(report=report, actor=request.user)
+        except ServiceError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("case-detail", pk=case.pk)
     form = forms.OpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -201,7 +228,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
                 _fail(request, exc)
             else:
                 return redirect("case-detail", pk=case.pk)
-    return render(request, "cases/case_open.html", {"form": form})
+    context = {"form": form, "reports": reports.select_related("household")[:50]}
+    return render(request, "cases/case_open.html", context)
 
 
 @access.access(MODULE)

@@ -161,3 +161,43 @@ def test_escalation_command_and_job(areas: Any, make_user: Any) -> None:
     out = __import__("io").StringIO()
     call_command("cases_escalate", "--today", "2020-05-01", stdout=out)
     assert "escalated 1" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_cadre_opens_a_case_from_a_visit_report_page(areas: Any, cadre: Any) -> None:
+    from villageaid.cases.tests.factories import household
+    from villageaid.visits.models import VisitReport
+
+    home = household(areas["village"], "H-VR")
+    report = VisitReport.objects.create(
+        household=home, description="因病住院", risk_type="illness", area_path=home.area_path
+    )
+    client = client_for(cadre)
+    assert "因病住院" in client.get("/cases/new/").content.decode()
+    response = client.post("/cases/new/", {"report": report.pk})
+    assert response.status_code == 302
+    assert Case.objects.get().report == report
+
+
+@pytest.mark.django_db
+def test_measure_progress_with_evidence(
+    areas: Any, cadre: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    case = case_in(areas["village"], "H-EVI")
+    row = CaseMeasure.objects.create(
+        case=case,
+        area_path=case.area_path,
+        measure="other",
+        department="村",
+        granted_on=case.opened_on,
+    )
+    photo = SimpleUploadedFile("receipt.jpg", b"\xff\xd8jpeg", content_type="image/jpeg")
+    client_for(cadre).post(
+        f"/cases/{case.pk}/measures/",
+        {"action": "progress", "measure": row.pk, "status": "verified", "evidence": photo},
+    )
+    row.refresh_from_db()
+    assert row.status == "verified" and row.evidence.name.endswith(".jpg")
