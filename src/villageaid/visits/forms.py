@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from villageaid.registry.models import Household
-from villageaid.visits.models import CHECKLIST, Visit
+from villageaid.visits.models import ANSWER_LABELS, CHECKLIST, Visit
 
-ANSWERS = [("yes", _("是")), ("no", _("否")), ("na", _("不适用"))]
+ANSWERS = [(code, _(label)) for code, label in ANSWER_LABELS.items()]
 
 
 class VisitForm(forms.Form):
@@ -26,8 +26,16 @@ class VisitForm(forms.Form):
     suggestions = forms.CharField(
         label=_("意见建议"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photo = forms.FileField(label=_("现场照片"), required=False)
-    signature = forms.FileField(label=_("农户签字确认（拍照）"), required=False)
+    photo = forms.FileField(
+        label=_("现场照片"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    signature = forms.FileField(
+        label=_("农户签字确认（拍照）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
     latitude = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
     )
@@ -51,7 +59,11 @@ class VisitForm(forms.Form):
                 label=label, choices=ANSWERS, initial="yes", widget=forms.RadioSelect
             )
         for field in self.fields.values():
-            if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            if isinstance(field.widget, forms.Select) and not isinstance(
+                field.widget, forms.RadioSelect
+            ):
+                field.widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 field.widget.attrs.setdefault("class", "form-control")
 
     def checklist(self) -> dict[str, str]:

@@ -170,6 +170,7 @@ CHECKLIST: dict[str, str] = {
     "duties": "帮扶责任落实",
     "satisfaction": "群众满意",
 }
+ANSWER_LABELS: dict[str, str] = {"yes": "是", "no": "否", "na": "不适用"}
 METHODS: dict[str, str] = {
     "survey": "入户调查",
     "onsite": "现场核查",

@@ -13,7 +13,7 @@ from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
 from villageaid.visits import selectors, services
 from villageaid.visits.forms import VisitForm
-from villageaid.visits.models import CHECKLIST, METHODS, MUST_VISIT_LABELS, Finding
+from villageaid.visits.models import ANSWER_LABELS, CHECKLIST, METHODS, MUST_VISIT_LABELS, Finding
 
 MODULE = roles.Module.VISITS
 
@@ -77,7 +77,11 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
 @access.access(MODULE)
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(request.user, pk)
-    answers = [(CHECKLIST[k], v) for k, v in visit.checklist.items() if k in CHECKLIST]
+    answers = [
+        (CHECKLIST[k], ANSWER_LABELS.get(v, v))
+        for k, v in visit.checklist.items()
+        if k in CHECKLIST
+    ]
     context = {"visit": visit, "answers": answers, "members": visit.members_met.all()}
     return render(request, "visits/visit_detail.html", context)
 
