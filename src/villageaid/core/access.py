@@ -13,6 +13,8 @@ with :func:`scope`; single objects are loaded with :func:`get_for`.
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -152,6 +154,14 @@ def visible_areas(user: Any) -> QuerySet[Area]:
 
 # --- view declarations -------------------------------------------------------
 
+
+def _resolve_annotations(wrapper: Any, view: Any) -> None:
+    """Give the wrapper the view's signature with evaluated annotations: with postponed
+    annotations, Django Ninja would otherwise resolve ``dt.date`` in this module's globals."""
+    with contextlib.suppress(NameError, TypeError, ValueError):
+        wrapper.__signature__ = inspect.signature(view, eval_str=True)
+
+
 PUBLIC = "public"
 LOGIN = "login"
 
@@ -174,6 +184,7 @@ def access(module: str, action: str = roles.VIEW) -> Callable[[V], V]:
             return response
 
         wrapper.access_rule = (module, action)  # type: ignore[attr-defined]
+        _resolve_annotations(wrapper, view)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -190,6 +201,7 @@ def login_only(view: V) -> V:
         return response
 
     wrapper.access_rule = LOGIN  # type: ignore[attr-defined]
+    _resolve_annotations(wrapper, view)
     return wrapper  # type: ignore[return-value]
 
 

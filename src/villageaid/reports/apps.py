@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "villageaid.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from villageaid.core import roles
+        from villageaid.core.navigation import Entry, register
+
+        register(Entry(_("成绩单"), "scorecard", roles.Module.REPORTS, order=80))
+        import villageaid.reports.services  # noqa: F401 - registers the refresh job

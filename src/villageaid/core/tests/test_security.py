@@ -101,3 +101,24 @@ def test_english_is_available(settings: Any) -> None:
 
     with translation.override("en"):
         assert translation.gettext("今日待办") == "Today"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("cadre", "home"),
+        ("gate", "epidemic-gate"),
+        ("sales", "sales-today"),
+        ("helper", "visits-today"),
+    ],
+)
+def test_each_role_lands_on_its_work(make_user: Any, role: str, landing: str) -> None:
+    from django.urls import reverse
+
+    from villageaid.core.roles import LANDING
+
+    user = make_user(role)
+    response = Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert LANDING[role] == landing
+    assert response["Location"] == reverse(landing)

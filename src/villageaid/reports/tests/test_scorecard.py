@@ -1,0 +1,146 @@
+"""The scorecard: computed from records, stored, area-scoped, exported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from pypdf import PdfReader
+
+from villageaid.conftest import client_for
+from villageaid.core.roles import Role
+from villageaid.greenhouse.models import House, Park
+from villageaid.greenhouse.services import harvest_record
+from villageaid.reports.figures import FIGURES
+
+CONTRACT_KEYS = {
+    "households_visited",
+    "people_visited",
+    "tuopin_households_verified",
+    "marginal_households_found",
+    "suspected_problems",
+    "masks_distributed",
+    "harvest_jin",
+    "livestream_jin",
+    "livestream_yuan",
+    "staff_purchase_jin",
+    "staff_purchase_yuan",
+    "hotels_supplied",
+    "community_groups",
+    "party_members_80_visited",
+    "cases_opened",
+    "cases_assisted",
+    "median_days_clue_to_decision",
+}
+START, END = "2020-01-01", "2020-06-04"
+
+
+def house_in(area: Any, code: str) -> House:
+    park = Park.objects.create(code=f"park-{code}", name="园区", village=area, area_path=area.path)
+    return House.objects.create(park=park, code=code)
+
+
+@pytest.fixture
+def harvests(areas: Any) -> dict[str, House]:
+    own, other = house_in(areas["village"], "h1"), house_in(areas["neighbour"], "h2")
+    harvest_record(house=own, date=dt.date(2020, 4, 10), grams=500 * 100)
+    harvest_record(house=own, date=dt.date(2020, 7, 1), grams=500 * 7)  # outside the range
+    harvest_record(house=other, date=dt.date(2020, 4, 11), grams=500 * 30)
+    return {"own": own, "other": other}
+
+
+def scorecard(client: Client, area: str) -> Any:
+    return client.get("/api/v1/scorecard", {"area": area, "start": START, "end": END})
+
+
+@pytest.mark.django_db
+def test_api_has_every_contract_key(areas: Any, make_user: Any, harvests: Any) -> None:
+    response = scorecard(client_for(make_user(Role.CADRE)), areas["village"].code)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["area"], body["start"], body["end"]) == (areas["village"].code, START, END)
+    assert set(body["figures"]) >= CONTRACT_KEYS
+    assert body["figures"]["harvest_jin"] == 100
+
+
+@pytest.mark.django_db
+def test_township_covers_exactly_its_villages(areas: Any, make_user: Any, harvests: Any) -> None:
+    township = client_for(make_user(Role.TOWNSHIP))
+    assert scorecard(township, areas["township"].code).json()["figures"]["harvest_jin"] == 130
+    assert scorecard(township, areas["village"].code).json()["figures"]["harvest_jin"] == 100
+    house_in(areas["other_township"], "h3")  # another township's harvests never count
+    harvest_record(house=House.objects.get(code="h3"), date=dt.date(2020, 4, 1), grams=5000)
+    call_command("reports_refresh", "--year", "2020", verbosity=0)
+    assert scorecard(township, areas["township"].code).json()["figures"]["harvest_jin"] == 130
+    assert scorecard(township, areas["other_township"].code).status_code == 403
+    assert scorecard(client_for(make_user(Role.CADRE)), areas["neighbour"].code).status_code == 403
+
+
+@pytest.mark.django_db
+def test_changing_a_record_changes_the_figure_after_the_job(
+    areas: Any, make_user: Any, harvests: Any
+) -> None:
+    client = client_for(make_user(Role.CADRE))
+    assert scorecard(client, areas["village"].code).json()["figures"]["harvest_jin"] == 100
+    harvest_record(house=harvests["own"], date=dt.date(2020, 5, 1), grams=500 * 20)
+    assert (
+        scorecard(client, areas["village"].code).json()["figures"]["harvest_jin"] == 100
+    )  # stored value
+    call_command("reports_refresh", "--year", "2020", verbosity=0)
+    assert scorecard(client, areas["village"].code).json()["figures"]["harvest_jin"] == 120
+
+
+@pytest.mark.django_db
+def test_scorecard_page_links_figures_to_their_records(
+    areas: Any, make_user: Any, harvests: Any
+) -> None:
+    client = client_for(make_user(Role.CADRE))
+    page = client.get(
+        "/reports/scorecard/", {"area": areas["village"].code, "start": START, "end": END}
+    )
+    html = page.content.decode()
+    assert re.search(r'data-key="harvest_jin">100<', html)
+    assert 'href="/greenhouse/harvest/' in html or "/greenhouse/" in html
+    assert "scorecard-chart" in html
+
+
+@pytest.mark.django_db
+def test_pdf_renders_chinese_text(areas: Any, make_user: Any, harvests: Any) -> None:
+    from villageaid.reports.views import cjk_font_available
+
+    if not cjk_font_available():
+        from villageaid.conftest import require_service
+
+        require_service("CJK font", "fc-list :lang=zh finds none (apt-get install fonts-noto-cjk)")
+    client = client_for(make_user(Role.CADRE))
+    response = client.get(
+        "/reports/scorecard.pdf", {"area": areas["village"].code, "start": START, "end": END}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "北马村成绩单" in text.replace(" ", "")
+    assert "羊肚菌产量" in text.replace(" ", "")
+
+
+@pytest.mark.django_db
+def test_xlsx_and_brief(areas: Any, make_user: Any, harvests: Any) -> None:
+    from openpyxl import load_workbook
+
+    client = client_for(make_user(Role.CADRE))
+    params = {"area": areas["village"].code, "start": START, "end": END}
+    book = load_workbook(io.BytesIO(client.get("/reports/scorecard.xlsx", params).content))
+    rows = [[c.value for c in r] for r in book.active.iter_rows()]
+    assert ["羊肚菌产量", 100, "斤"] in rows
+    brief = client.get("/reports/brief/", params).content.decode()
+    assert "共产羊肚菌100斤" in brief
+
+
+def test_every_figure_is_registered_once() -> None:
+    keys = [f.key for f in FIGURES]
+    assert len(keys) == len(set(keys))
+    assert set(keys) >= CONTRACT_KEYS
