@@ -168,7 +168,7 @@ def main() -> None:
         "/registry/households/",
         "/registry/households/?household_type=tuopin",
         "/registry/households/?monitoring_status=monitored&page=2",
-        f"/registry/households/?q={quote(sample.name[:1])}",
+        f"/registry/households/?q={quote(sample.name)}",
         f"/registry/households/?q={sample.id_number}",
         "/registry/households/?page=5",
     ]

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from villageaid.core import access, pii, roles
 from villageaid.core.errors import ServiceError
+from villageaid.core.paging import CachedCountPaginator
 from villageaid.registry import export, forms, imports, labels, selectors, services
 
 MODULE = roles.Module.REGISTRY
@@ -20,7 +20,7 @@ FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "probl
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
     rows = selectors.household_search(request.user, query=request.GET.get("q", ""), filters=filters)
-    page = Paginator(rows.order_by("code"), 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(rows.order_by("code"), 50).get_page(request.GET.get("page"))
     page.object_list = selectors.with_member_counts(page.object_list)
     context: dict[str, Any] = {
         "page": page,
