@@ -18,12 +18,13 @@ CACHE_FROM = 10_000  # small lists count fast and must show fresh totals
 class CachedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
-        query = self.object_list.query  # type: ignore[union-attr]
+        rows: Any = self.object_list
+        query = rows.query
         sql, params = query.sql_with_params()
         key = "count:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
         found: Any = cache.get(key)
         if found is None:
-            found = self.object_list.count()  # type: ignore[union-attr]
+            found = rows.count()
             if found >= CACHE_FROM:
                 cache.set(key, found, COUNT_SECONDS)
         return int(found)
