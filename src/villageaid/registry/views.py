@@ -55,6 +55,7 @@ def household_card(request: HttpRequest, pk: int) -> HttpResponse:
         "history": household.history.all()[:20],
         "can_reveal": access.can(request.user, MODULE, roles.REVEAL, household.village),
         "can_edit": access.can(request.user, MODULE, roles.EDIT, household.village),
+        "show_cases": access.allowed(request.user, roles.Module.CASES, roles.VIEW),
     }
     return render(request, "registry/household_card.html", context)
 
