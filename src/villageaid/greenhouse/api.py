@@ -44,3 +44,28 @@ def house_latest(request: HttpRequest, house_id: int) -> dict[str, Any]:
         "at": now,
         "sensors": selectors.house_latest(house, now),
     }
+
+
+class IngestOut(Schema):
+    messages: int
+    readings: int
+    invalid: int
+    unmapped: int
+
+
+@router.post("/houses/{house_id}/telemetry", response=IngestOut)
+@access.access(MODULE, roles.EDIT)
+def house_telemetry(request: HttpRequest, house_id: int) -> dict[str, int]:
+    """For gateways that post instead of publishing: the platform JSON of INTERFACES 4.1
+    as the request body, through the same ingestion service as ``mqtt-listen``."""
+    from villageaid.core.errors import ServiceError
+    from villageaid.greenhouse.ingest import Message, readings_ingest
+
+    house = selectors.house_get(request.user, house_id, roles.EDIT)
+    topic = f"villageaid/{house.park.code}/{house.code}/telemetry"
+    counts = readings_ingest(
+        messages=[Message(topic=topic, payload=request.body, received_at=timezone.now())]
+    )
+    if counts["invalid"]:
+        raise ServiceError("无效的遥测数据（应为平台 JSON）", code="invalid_payload")
+    return {key: counts[key] for key in ("messages", "readings", "invalid", "unmapped")}
