@@ -1,0 +1,209 @@
+"""Fuzz the HTTP API with schemathesis, as every role, over the OpenAPI document.
+
+For each role a user is made in an area that does *not* contain Beima (village
+roles in the neighbouring village, the township role in the other township);
+higher roles (county, city, assessor, admin) see Beima by policy and are fuzzed
+for server errors and schema conformance only. Beforehand every app's
+``tests/samples.py`` builds objects in Beima and in the neighbouring village.
+
+Checks per generated request (bounded: ``MAX_EXAMPLES`` per operation,
+derandomised): no 5xx, the response matches its declared schema, and a list
+answer of an out-of-area user never holds a Beima object (by the id its detail
+operation takes) nor Beima's area code. Detail operations called with the
+Beima id must answer 403 or 404 to such a user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from importlib import import_module
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from villageaid.conftest import VILLAGE, require_service
+from villageaid.core.roles import Role
+
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "5"))
+# 5xx already reported to their owners (see docs/performance.md, findings):
+# odd ``page`` values (too big for a 64-bit integer, or not a number) reach the
+# database on SQLite and answer 500 instead of 422.
+KNOWN_5XX_OPERATIONS = {
+    "GET /api/v1/registry/households",
+    "GET /api/v1/visits/points/ranking",
+}
+APPS = ["core", "registry", "screening", "cases", "visits", "greenhouse", "sales", "epidemic"]
+# Where each role is put so that Beima is outside its area (None: Beima is inside by policy).
+OUTSIDE_AREA: dict[str, str | None] = {
+    Role.CADRE: "neighbour",
+    Role.HELPER: "neighbour",
+    Role.GRID: "neighbour",
+    Role.TECH: "neighbour",
+    Role.SALES: "neighbour",
+    Role.GATE: "neighbour",
+    Role.TOWNSHIP: "other_township",
+    Role.COUNTY: None,
+    Role.CITY: None,
+    Role.ASSESSOR: None,
+    Role.ADMIN: None,
+}
+
+
+def _schemathesis() -> Any:
+    try:
+        import schemathesis
+    except ImportError:
+        require_service("schemathesis", "pip install schemathesis==4.32.5 into .venv")
+    return schemathesis
+
+
+def _beima_objects(areas: dict[str, Any]) -> dict[str, Any]:
+    """Run every app's samples once; return the Beima kwargs by parameter name."""
+    own: dict[str, Any] = {}
+    done: set[Any] = set()
+    for app in APPS:
+        try:
+            module = import_module(f"villageaid.{app}.tests.samples")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"villageaid.{app}.tests.samples":
+                raise
+            continue
+        for name, build in module.SAMPLES.items():
+            if not name.startswith("api:") or build in done:
+                continue
+            done.add(build)
+            for key, value in build(areas)["own"].items():
+                own.setdefault(key, value)
+    return own
+
+
+def _ids(body: Any) -> set[Any]:
+    items = body.get("items", body) if isinstance(body, dict) else body
+    if not isinstance(items, list):
+        return set()
+    return {item.get("id") for item in items if isinstance(item, dict)}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(OUTSIDE_AREA))
+def test_api_fuzz_as_role(role: str, areas: dict[str, Any], make_user: Any) -> None:
+    schemathesis = _schemathesis()
+    from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+    from villageaid.accounts.models import ApiToken
+    from villageaid.wsgi import application
+
+    beima = _beima_objects(areas)
+    area = OUTSIDE_AREA[role]
+    user = make_user(role, area if area else "default", username=f"fuzz-{role}")
+    _, raw = ApiToken.issue(user=user, name="fuzz")
+    headers = {"Authorization": f"Bearer {raw}"}
+    outside = area is not None
+
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    operations = [op.ok() for op in schema.get_all_operations()]
+    paths = {op.path for op in operations}
+    assert len(operations) >= 20, paths
+    failures: list[str] = []
+    requests = 0
+    counter: list[int] = []
+    known: list[str] = []
+    started = time.monotonic()
+
+    def _fuzzer(op: Any, listing: bool, param: str | None) -> Any:
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=op.as_strategy())
+        def run(case: Any) -> None:
+            counter.append(1)
+            response = case.call(headers=headers)
+            label = f"{role} {case.method} {case.formatted_path} {case.query or ''} {case.body if case.body is not None else ''}"
+            try:
+                case.validate_response(
+                    response, checks=[not_a_server_error, response_schema_conformance]
+                )
+            except (Exception, BaseExceptionGroup) as exc:  # FailureGroup / Failure
+                failures.append(f"{label} -> {response.status_code}: {type(exc).__name__}")
+                return
+            if outside and listing and response.status_code == 200:
+                text = response.text
+                body = json.loads(text) if text else None
+                if param and beima.get(param) in _ids(body):
+                    failures.append(f"{label}: Beima {param}={beima[param]} leaked")
+                if VILLAGE in text:
+                    failures.append(f"{label}: Beima area code in answer")
+
+        return run
+
+    for operation in operations:
+        detail = next(
+            (p for p in paths if re.fullmatch(re.escape(operation.path) + r"/\{(\w+)\}", p)),
+            None,
+        )
+        detail_param = re.search(r"\{(\w+)\}$", detail).group(1) if detail else None  # type: ignore[union-attr]
+        is_list = operation.method.upper() == "GET" and "{" not in operation.path
+
+        run = _fuzzer(operation, is_list, detail_param)
+        try:
+            run()
+        except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup
+            curl = next((x.strip() for x in str(exc).splitlines() if "curl " in x), "")
+            entry = f"{role} {operation.method.upper()} {operation.path}: {curl[:300]}"
+            if f"{operation.method.upper()} {operation.path}" in KNOWN_5XX_OPERATIONS:
+                known.append(entry)
+            else:
+                failures.append(entry)
+
+        if outside and "{" in operation.path and operation.method.upper() == "GET":
+            names = re.findall(r"\{(\w+)\}", operation.path)
+            if all(n in beima for n in names):
+                case = operation.Case(path_parameters={n: beima[n] for n in names})
+                response = case.call(headers=headers)
+                requests += 1
+                if response.status_code not in (403, 404):
+                    failures.append(
+                        f"{role} GET {case.formatted_path} (Beima) -> {response.status_code}"
+                    )
+
+    elapsed = time.monotonic() - started
+    requests += len(counter)
+    for entry in known:
+        print(f"known finding: {entry}")
+    print(f"\n{role}: {len(operations)} operations, {requests} requests in {elapsed:.1f}s")
+    assert requests >= len(operations)
+    assert not failures, "\n".join(failures)
+
+
+# Found by the fuzzer (first run): a page number beyond a 64-bit integer reaches
+# the database and answers 500 instead of 422/404. Kept as a known finding for
+# the visits app (see docs/performance.md, findings).
+KNOWN_5XX = [
+    "/api/v1/visits/points/ranking?page=2872937024821367296",
+    "/api/v1/registry/households?page=2872937024821367296",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", KNOWN_5XX)
+def test_known_fuzz_findings(url: str, make_user: Any) -> None:
+    from villageaid.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user=make_user(Role.CADRE), name="fuzz")
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get(
+        url, headers={"Authorization": f"Bearer {raw}"}
+    )
+    if response.status_code >= 500:
+        pytest.xfail(f"known finding: {url} answers {response.status_code}")
+    assert response.status_code in (200, 400, 404, 422)
