@@ -19,11 +19,20 @@ PASSWORD = "Test-password-123"  # noqa: S105
 VILLAGE, NEIGHBOUR, TOWNSHIP = "371003105201", "371003105202", "371003105000"
 
 
+# Tests sharing one outside resource run in one xdist worker (``--dist loadgroup``):
+# the broker's topics and persistent sessions, the Spark JVM, the failure drills.
+SERIAL_GROUPS = ("mqtt", "spark", "drill")
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Mark browser tests so they can be selected with ``-m browser``."""
+    """Mark browser tests (``-m browser``) and pin shared-resource tests to one worker."""
     for item in items:
-        if "e2e" in str(item.fspath):
+        path = str(item.fspath)
+        if "e2e" in path:
             item.add_marker(pytest.mark.browser)
+        group = next((g for g in SERIAL_GROUPS if item.get_closest_marker(g) or f"/{g}s/" in path), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def require_service(name: str, reason: str) -> None:

@@ -85,6 +85,7 @@ def test_supplies_page_refuses_overdraw(areas: Any, volunteer: Any) -> None:
     assert SupplyStock.objects.get().quantity == 10
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_hand_outs_never_overdraw(areas: Any) -> None:
     if connection.vendor != "postgresql":

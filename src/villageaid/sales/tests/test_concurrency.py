@@ -18,6 +18,7 @@ from villageaid.sales.tests.factories import lot_in
 BUYERS, THREADS, LOT_JIN = 60, 12, 50
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_racing_buyers_never_oversell_nor_duplicate(areas: Any) -> None:
     if connection.vendor != "postgresql":
