@@ -39,8 +39,15 @@ def main() -> None:
     from villageaid.registry.services import registry_commit
 
     call_command("migrate", verbosity=0)
-    Person.objects.all().delete()
-    Household.objects.all().delete()
+    tables = [
+        m._meta.db_table for m in (Person, Person.history.model, Household, Household.history.model)
+    ]
+    with connection.cursor() as cursor:  # start from an empty registry
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            Person.objects.all().delete()
+            Household.objects.all().delete()
     areas_import(path=DEMO_AREAS)
     args.dir.mkdir(parents=True, exist_ok=True)
     path = args.dir / f"roster-{args.persons}.xlsx"
