@@ -88,8 +88,23 @@ def _ids(body: Any) -> set[Any]:
     return {item.get("id") for item in items if isinstance(item, dict)}
 
 
+@pytest.fixture
+def keep_connection() -> Any:
+    """Calls through the WSGI app would close the test's database connection at
+    the end of each request (PostgreSQL); Django's test client unhooks this too."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
+@pytest.mark.usefixtures("keep_connection")
 @pytest.mark.parametrize("role", list(OUTSIDE_AREA))
 def test_api_fuzz_as_role(role: str, areas: dict[str, Any], make_user: Any) -> None:
     schemathesis = _schemathesis()
