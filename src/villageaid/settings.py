@@ -192,6 +192,8 @@ HTTPS = envbool("HTTPS", not DEBUG and not TESTING and not envbool("VILLAGEAID_D
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the per-process cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -83,7 +83,15 @@ class Household(models.Model):
         ordering = ["code"]
         verbose_name = _("农户")
         verbose_name_plural = _("农户")
-        indexes = [models.Index(fields=["village", "household_type", "monitoring_status"])]
+        indexes = [
+            models.Index(fields=["village", "household_type", "monitoring_status"]),
+            # Area-scoped lists ordered by code: prefix match on the path, then the code order.
+            models.Index(
+                fields=["area_path", "code"],
+                name="household_area_code",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -13,6 +13,7 @@ from villageaid.core.paging import CachedCountPaginator
 from villageaid.registry import export, forms, imports, labels, selectors, services
 
 MODULE = roles.Module.REGISTRY
+PAGE_SIZE = 25  # a phone screen or two; the list is for finding, not reading
 FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "problem")
 
 
@@ -20,7 +21,7 @@ FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "probl
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
     rows = selectors.household_search(request.user, query=request.GET.get("q", ""), filters=filters)
-    page = CachedCountPaginator(rows.order_by("code"), 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(rows.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_member_counts(page.object_list)
     context: dict[str, Any] = {
         "page": page,
