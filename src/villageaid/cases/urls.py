@@ -16,4 +16,5 @@ urlpatterns = [
     path("declarations/", views.declaration_list, name="declaration-list"),
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration-detail"),
     path("declare/<str:village_code>/", views.declare, name="case-declare"),
+    path("declare/<str:village_code>/qr.svg", views.declare_qr, name="case-declare-qr"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -392,3 +392,19 @@ def declare(request: HttpRequest, village_code: str) -> HttpResponse:
         "token": forms.fill_token(),
     }
     return render(request, "cases/declare.html", context, status=status)
+
+
+@access.access(MODULE)
+def declare_qr(request: HttpRequest, village_code: str) -> HttpResponse:
+    """The QR code a village posts on its notice board: it opens the public declaration form."""
+    import io
+
+    import segno
+
+    village = access.visible_areas(request.user).filter(level="village", code=village_code).first()
+    if village is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("case-declare", args=[village.code]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, title=f"{village.name} 困难申报")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

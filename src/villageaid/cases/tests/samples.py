@@ -67,6 +67,11 @@ def _villages(areas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _village_posters(areas: dict[str, Any]) -> dict[str, Any]:
+    # A grid worker's area is below the village: the village's poster is not theirs to print.
+    return {**_villages(areas), "narrowed": {"grid"}}
+
+
 SAMPLES = {
     "case-detail": _cases,
     "case-act": _cases,
@@ -77,6 +82,7 @@ SAMPLES = {
     "notice-pdf": _notices,
     "declaration-detail": _declarations,
     "case-declare": _villages,
+    "case-declare-qr": _village_posters,
     "api:case": _cases,
     "api:notice": _notices,
 }
