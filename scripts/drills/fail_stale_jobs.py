@@ -15,43 +15,15 @@ with a ``--minutes`` above the longest normal job.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import sys
 
-MESSAGE = "后台工作进程中断，任务未完成，请重新提交"
-
 
 def fail_stale_jobs(*, minutes: float) -> list[int]:
-    """Fail tasks RUNNING for longer than ``minutes``; return the job ids failed."""
-    from django.db import transaction
-    from django.utils import timezone
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    """Kept for the drill; the operator command is ``villageaid jobs-fail-stale``."""
+    from villageaid.core.jobs import jobs_fail_stale
 
-    from villageaid.core.models import JobProgress
-
-    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
-    failed: list[int] = []
-    with transaction.atomic():
-        stale = DBTaskResult.objects.select_for_update().filter(
-            status=TaskResultStatus.RUNNING, started_at__lt=cutoff
-        )
-        for task in stale:
-            args = (task.args_kwargs or {}).get("args") or []
-            task.status = TaskResultStatus.FAILED
-            task.finished_at = timezone.now()
-            task.exception_class_path = "builtins.RuntimeError"
-            task.traceback = MESSAGE
-            task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
-            if task.task_path.endswith("run_job") and args:
-                count = JobProgress.objects.filter(
-                    pk=args[0],
-                    status__in=[JobProgress.Status.QUEUED, JobProgress.Status.RUNNING],
-                ).update(status=JobProgress.Status.FAILED, message=MESSAGE)
-                if count:
-                    failed.append(int(args[0]))
-    return failed
+    return jobs_fail_stale(minutes=minutes)
 
 
 def main(argv: list[str] | None = None) -> int:

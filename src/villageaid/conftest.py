@@ -30,7 +30,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         path = str(item.fspath)
         if "e2e" in path:
             item.add_marker(pytest.mark.browser)
-        group = next((g for g in SERIAL_GROUPS if item.get_closest_marker(g) or f"/{g}s/" in path), None)
+        group = next(
+            (g for g in SERIAL_GROUPS if item.get_closest_marker(g) or f"/{g}s/" in path), None
+        )
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
 

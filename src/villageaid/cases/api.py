@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.cases import selectors, services
 from villageaid.core import access, roles
+from villageaid.core.paging import ApiPagination
 
 router = Router(tags=["cases"])
 MODULE = roles.Module.CASES
@@ -107,7 +108,7 @@ def _detail(case: Any) -> dict[str, Any]:
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def cases(request: HttpRequest, status: str = "", step: str = "", overdue: str = "") -> Any:
     filters = {"status": status, "step": step, "overdue": overdue}

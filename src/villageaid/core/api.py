@@ -5,10 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.core import access
 from villageaid.core.models import Area, JobProgress
+from villageaid.core.paging import ApiPagination
 
 router = Router(tags=["core"])
 
@@ -46,7 +47,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/areas", response=list[AreaOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 @access.login_only
 def areas(request: HttpRequest) -> Any:
     return access.visible_areas(request.user)

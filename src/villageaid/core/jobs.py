@@ -53,3 +53,44 @@ def job_start(
     audit.record(actor=owner, action="job.start", obj=row, area=area, note=kind)
     transaction.on_commit(lambda: run_job.enqueue(row.pk, params))
     return row
+
+
+STALE_MESSAGE = "后台工作进程中断，任务未完成，请重新提交"
+
+
+def jobs_fail_stale(*, minutes: float) -> list[int]:
+    """Fail tasks a killed worker left RUNNING for longer than ``minutes``.
+
+    django-tasks' database backend never retakes a task it had claimed, so after a
+    worker is killed (SIGKILL, OOM, reboot) its task and ``JobProgress`` would stay
+    "running" forever. Returns the ids of the jobs failed; their page tells the
+    user to submit again.
+    """
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    failed: list[int] = []
+    with transaction.atomic():
+        stale = DBTaskResult.objects.select_for_update().filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+        )
+        for task in stale:
+            args = (task.args_kwargs or {}).get("args") or []
+            task.status = TaskResultStatus.FAILED
+            task.finished_at = timezone.now()
+            task.exception_class_path = "builtins.RuntimeError"
+            task.traceback = STALE_MESSAGE
+            task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+            if task.task_path.endswith("run_job") and args:
+                count = JobProgress.objects.filter(
+                    pk=args[0], status__in=[JobProgress.Status.QUEUED, JobProgress.Status.RUNNING]
+                ).update(status=JobProgress.Status.FAILED, message=STALE_MESSAGE)
+                if count:
+                    failed.append(int(args[0]))
+        if failed:
+            audit.record(actor=None, action="jobs.fail_stale", note=f"{failed}")
+    return failed

@@ -10,8 +10,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 
 COUNT_SECONDS = 60
+MAX_PAGE = 1_000_000
 CACHE_FROM = 10_000  # small lists count fast and must show fresh totals
 
 
@@ -28,3 +31,12 @@ class CachedCountPaginator(Paginator):
             if found >= CACHE_FROM:
                 cache.set(key, found, COUNT_SECONDS)
         return int(found)
+
+
+class ApiPagination(PageNumberPagination):
+    """Django Ninja's page-number pagination with bounded input: an absurd page
+    number is a 422 for the client, not an integer overflow in the database."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=500)

@@ -5,11 +5,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
+from villageaid.core.paging import ApiPagination
 from villageaid.epidemic import selectors, services
 from villageaid.epidemic.models import Checkpoint
 
@@ -71,7 +72,7 @@ class FiguresOut(Schema):
 
 
 @router.get("/passages", response=list[PassageOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 @access.access(MODULE)
 def passages(request: HttpRequest, day: dt.date | None = None) -> Any:
     return selectors.passages_for(request.user, day=day).order_by("-at")
@@ -86,7 +87,7 @@ def passage_create(request: HttpRequest, payload: PassageIn) -> Status:
 
 
 @router.get("/workers", response=list[WorkerOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 @access.access(MODULE)
 def workers(request: HttpRequest) -> Any:
     return selectors.workers_for(request.user).order_by("name")

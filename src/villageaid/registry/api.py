@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.core import access, roles
+from villageaid.core.paging import ApiPagination
 from villageaid.registry import selectors
 
 router = Router(tags=["registry"])
@@ -45,7 +46,7 @@ class HouseholdDetail(HouseholdOut):
 
 
 @router.get("/households", response=list[HouseholdOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def households(
     request: HttpRequest, q: str = "", household_type: str = "", monitoring_status: str = ""

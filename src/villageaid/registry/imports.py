@@ -35,21 +35,32 @@ def roster_import_stage(
     if not content:
         raise ServiceError("文件是空的", code="empty_file")
     token = pii.cipher().encrypt(content)
-    row = RosterImport.objects.create(
-        filename=Path(filename).name, village=village, created_by=actor
-    )
-    row.upload.save(f"roster-{row.pk}{suffix}.enc", ContentFile(token), save=True)
-    audit.record(
-        actor=actor, action="registry.import.stage", obj=row, area=village, note=row.filename
-    )
-    row.job = job_start(
-        kind="registry.roster_validate",
-        label=f"校验 {row.filename}",
-        owner=actor,
-        area=village,
-        params={"import_id": row.pk},
-    )
-    row.save(update_fields=["job"])
+    try:
+        with transaction.atomic():
+            row = RosterImport.objects.create(
+                filename=Path(filename).name, village=village, created_by=actor
+            )
+            row.upload.save(f"roster-{row.pk}{suffix}.enc", ContentFile(token), save=True)
+            audit.record(
+                actor=actor,
+                action="registry.import.stage",
+                obj=row,
+                area=village,
+                note=row.filename,
+            )
+            row.job = job_start(
+                kind="registry.roster_validate",
+                label=f"校验 {row.filename}",
+                owner=actor,
+                area=village,
+                params={"import_id": row.pk},
+            )
+            row.save(update_fields=["job"])
+    except OSError as exc:  # a full or read-only media disk: nothing is kept
+        raise ServiceError(
+            f"服务器存储空间不足或不可写，名册未保存，请联系管理员（{exc.strerror}）",
+            code="storage",
+        ) from exc
     return row
 
 

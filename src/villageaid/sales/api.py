@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
+from villageaid.core.paging import ApiPagination
 from villageaid.sales import selectors, services
 from villageaid.sales.models import GRAMS_PER_JIN, Lot, Order
 
@@ -116,7 +117,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
 
 
 @router.get("/orders", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def orders(request: HttpRequest, status: str = "", channel: str = "", lot: int = 0) -> Any:
     rows = selectors.orders_for(request.user)
@@ -130,7 +131,7 @@ def orders(request: HttpRequest, status: str = "", channel: str = "", lot: int =
 
 
 @router.get("/lots", response=list[LotOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def lots(request: HttpRequest, in_stock: bool = False) -> Any:
     rows = selectors.lots_in_stock(request.user) if in_stock else selectors.lots_for(request.user)

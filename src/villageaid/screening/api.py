@@ -5,9 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from villageaid.core import access, roles
+from villageaid.core.paging import ApiPagination
 from villageaid.screening import selectors
 
 router = Router(tags=["screening"])
@@ -52,7 +53,7 @@ class ClueDetail(ClueOut):
 
 
 @router.get("/runs", response=list[RunOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def runs(request: HttpRequest) -> Any:
     return selectors.runs_for(request.user)
@@ -65,7 +66,7 @@ def run(request: HttpRequest, run_id: int) -> Any:
 
 
 @router.get("/clues", response=list[ClueOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def clues(request: HttpRequest, run: int | None = None, status: str = "", rule: str = "") -> Any:
     rows = selectors.clues_for(request.user)

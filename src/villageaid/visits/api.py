@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from villageaid.core import access, roles
+from villageaid.core.paging import ApiPagination
 from villageaid.visits import selectors, services
 
 router = Router(tags=["visits"])
@@ -92,7 +93,7 @@ class RankOut(Schema):
 
 
 @router.get("/due", response=list[DueOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def due(request: HttpRequest, on: str = "") -> Any:
     """Open due visits up to ``on`` (YYYY-MM-DD, default today)."""
@@ -105,7 +106,7 @@ def due(request: HttpRequest, on: str = "") -> Any:
 
 
 @router.get("/visits", response=list[VisitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def visits(request: HttpRequest) -> Any:
     return selectors.visits_for(request.user).prefetch_related("members_met")
@@ -144,7 +145,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[Any]:
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
 def campaigns(request: HttpRequest) -> Any:
     return selectors.campaigns_for(request.user)
@@ -159,7 +160,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 
 
 @router.get("/campaigns/{campaign_id}/sample", response=list[SampleOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 @access.access(MODULE)
 def campaign_sample(request: HttpRequest, campaign_id: int) -> Any:
     row = selectors.campaign_get(request.user, campaign_id)
@@ -167,7 +168,7 @@ def campaign_sample(request: HttpRequest, campaign_id: int) -> Any:
 
 
 @router.get("/points/ranking", response=list[RankOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 @access.access(MODULE)
 def points_ranking(request: HttpRequest, village: str = "") -> Any:
     return selectors.points_ranking(request.user, village=village)

@@ -7,6 +7,7 @@ Parquet and are grouped into clues by the same DuckDB query as the DuckDB engine
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ def get_session() -> Any:
             from pyspark.sql import SparkSession
 
             _session = (
-                SparkSession.builder.master("local[*]")
+                # SPARK_MASTER points at a cluster in production (spark://host:7077, yarn ...).
+                SparkSession.builder.master(os.environ.get("SPARK_MASTER", "local[*]"))
                 .appName("villageaid-screening")
                 .config("spark.sql.ansi.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8")
