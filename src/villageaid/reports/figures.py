@@ -269,6 +269,33 @@ def sales_yuan(path: str, start: dt.date, end: dt.date) -> Decimal:
     return _money(rows.aggregate(a=Sum("amount"))["a"])
 
 
+@figure(
+    "greenhouse_temp_in_band_pct",
+    _("大棚气温在适宜范围内的时间"),
+    "production",
+    "%",
+    "greenhouse-park",
+)
+def greenhouse_temp_in_band_pct(path: str, start: dt.date, end: dt.date) -> float | None:
+    """Share of air-temperature readings inside the morel band (5–18 °C) in the period."""
+    from villageaid.greenhouse.models import Reading
+    from villageaid.greenhouse.stages import STAGES
+
+    band = STAGES["fruiting"]
+    rows = Reading.objects.filter(
+        sensor__house__park__area_path__startswith=path,
+        sensor__key="air_temp",
+        ts__date__range=(start, end),
+    )
+    counts = rows.aggregate(
+        total=Count("pk"),
+        inside=Count("pk", filter=Q(value__gte=band.temp_min_c, value__lte=band.temp_max_c)),
+    )
+    if not counts["total"]:
+        return None
+    return round(100 * counts["inside"] / counts["total"], 1)
+
+
 def by_key() -> dict[str, Figure]:
     return {f.key: f for f in FIGURES}
 

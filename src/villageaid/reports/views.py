@@ -17,7 +17,15 @@ from villageaid.reports import brief, selectors
 from villageaid.reports.api import area_for
 
 MODULE = roles.Module.REPORTS
-CHART_KEYS = ["households_visited", "clues_raised", "cases_opened", "harvest_jin", "sales_yuan"]
+CHART_KEYS = [
+    "households_visited",
+    "clues_raised",
+    "cases_opened",
+    "median_days_clue_to_decision",
+    "greenhouse_temp_in_band_pct",
+    "harvest_jin",
+    "sales_yuan",
+]
 
 
 def _params(request: HttpRequest) -> tuple[Any, dt.date, dt.date]:
@@ -56,6 +64,8 @@ def _chart(area: Any, year: int) -> dict[str, Any]:
         "cases_opened": "监测案件",
         "harvest_jin": "产量（斤）",
         "sales_yuan": "销售额（元）",
+        "median_days_clue_to_decision": "发现到认定（天）",
+        "greenhouse_temp_in_band_pct": "棚温适宜（%）",
     }
     return {
         "tooltip": {"trigger": "axis"},

@@ -144,3 +144,17 @@ def test_every_figure_is_registered_once() -> None:
     keys = [f.key for f in FIGURES]
     assert len(keys) == len(set(keys))
     assert set(keys) >= CONTRACT_KEYS
+
+
+@pytest.mark.django_db
+def test_greenhouse_time_in_band(areas: Any, make_user: Any, harvests: Any) -> None:
+    from django.utils import timezone
+
+    from villageaid.greenhouse.models import Reading, Sensor
+
+    sensor = Sensor.objects.create(house=harvests["own"], key="air_temp", unit="°C")
+    at = timezone.make_aware(dt.datetime(2020, 4, 1, 10))
+    for minute, value in enumerate([4.9, 5.0, 12.0, 18.0, 18.1]):  # inside: 5.0, 12.0, 18.0
+        Reading.objects.create(sensor=sensor, ts=at + dt.timedelta(minutes=minute), value=value)
+    figures = scorecard(client_for(make_user(Role.CADRE)), areas["village"].code).json()["figures"]
+    assert figures["greenhouse_temp_in_band_pct"] == 60
