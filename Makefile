@@ -16,8 +16,8 @@ test: venv assets
 	bash scripts/test.sh
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check conftest.py src tests benchmarks scripts
+	$(BIN)/ruff format --check conftest.py src tests benchmarks scripts
 	VILLAGEAID_TESTING=1 $(BIN)/mypy
 	VILLAGEAID_TESTING=1 $(BIN)/villageaid makemigrations --check --dry-run
 

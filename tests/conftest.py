@@ -1,8 +1,6 @@
-"""Fixtures for the proof suites in ``tests/``: the same ones as the apps' tests."""
+"""Markers of the proof suites; fixtures come from villageaid.testing (root conftest.py)."""
 
 from typing import Any
-
-from villageaid.conftest import *  # noqa: F403
 
 
 def pytest_configure(config: Any) -> None:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo area tree and three personas per area (a user of
+"""Shared fixtures (a pytest plugin, see the root conftest.py): the demo area tree and three personas per area (a user of
 this village, of the next village, and of the township above)."""
 
 from __future__ import annotations
