@@ -17,4 +17,5 @@ urlpatterns = [
     path("declarations/<int:pk>/", views.declaration_detail, name="declaration-detail"),
     path("declare/<str:village_code>/", views.declare, name="case-declare"),
     path("declare/<str:village_code>/qr.svg", views.declare_qr, name="case-declare-qr"),
+    path("from-clue/<int:clue_id>/", views.case_open_clue, name="case-open-clue"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -408,3 +409,22 @@ def declare_qr(request: HttpRequest, village_code: str) -> HttpResponse:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, title=f"{village.name} 困难申报")
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@access.access(MODULE, roles.EDIT)
+def case_open_clue(request: HttpRequest, clue_id: int) -> HttpResponse:
+    """The one-click 立案 on a screening clue (GET asks to confirm): the clock starts at
+    the clue's date."""
+    from villageaid.screening import selectors as screening_selectors
+
+    clue = screening_selectors.clue_get(request.user, clue_id)
+    if not access.can(request.user, MODULE, roles.EDIT, clue.household.village):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "cases/open_from_clue.html", {"clue": clue})
+    try:
+        case = services.case_open_from_clue(clue, request.user)
+    except ServiceError as exc:
+        _fail(request, exc)
+        return redirect("screening-clue-detail", pk=clue.pk)
+    return redirect("case-detail", pk=case.pk)

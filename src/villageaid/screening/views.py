@@ -55,7 +55,10 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 @access.access(MODULE)
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = selectors.clue_get(request.user, pk)
-    return render(request, "screening/clue_detail.html", {"clue": clue})
+    can_open_case = access.can(request.user, roles.Module.CASES, roles.EDIT, clue.household.village)
+    return render(
+        request, "screening/clue_detail.html", {"clue": clue, "can_open_case": can_open_case}
+    )
 
 
 @access.access(MODULE)

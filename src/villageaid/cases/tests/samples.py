@@ -72,6 +72,18 @@ def _village_posters(areas: dict[str, Any]) -> dict[str, Any]:
     return {**_villages(areas), "narrowed": {"grid"}}
 
 
+def _clues(areas: dict[str, Any]) -> dict[str, Any]:
+    from villageaid.screening.tests.samples import SAMPLES as SCREENING
+
+    made = SCREENING["screening-clue-detail"](areas)
+    # Helpers and grid workers may act on cases but do not read screening clues.
+    return {
+        "own": {"clue_id": made["own"]["pk"]},
+        "other": {"clue_id": made["other"]["pk"]},
+        "narrowed": {"helper", "grid"},
+    }
+
+
 SAMPLES = {
     "case-detail": _cases,
     "case-act": _cases,
@@ -83,6 +95,7 @@ SAMPLES = {
     "declaration-detail": _declarations,
     "case-declare": _villages,
     "case-declare-qr": _village_posters,
+    "case-open-clue": _clues,
     "api:case": _cases,
     "api:notice": _notices,
 }
