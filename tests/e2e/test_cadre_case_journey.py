@@ -3,9 +3,7 @@ county and township users logged in in turn in the same browser, through home
 verification, information comparison, democratic review and the public notice,
 and for which the township records assistance.
 
-Only one step has no page: opening a case from a screening clue (the clue page
-shows the clue but offers no "立案" button; `case-open` opens cadre reports only),
-so that step runs through `cases.services.case_open_from_clue`. The notice must
+Every step runs on its page, from 立案 on the clue to the township's review. The notice must
 stay up `min_days` (5) days before it can be closed; the test moves the notice's
 `opened_on` back 5 days to stand for that wait.
 """
@@ -20,7 +18,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from villageaid.cases import services
 from villageaid.cases.models import Case, CaseMeasure, Notice
 from villageaid.cases.tests.factories import household
 from villageaid.conftest import browser_login
@@ -57,7 +54,7 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
 ) -> None:
     home = household(areas["village"], "3710031052010777", health="healthy")
     clue = clue_for(home, run_in(areas["village"]))
-    cadre = make_user(Role.CADRE, username="cadre-case-journey")
+    make_user(Role.CADRE, username="cadre-case-journey")
     make_user(Role.COUNTY, username="county-case-journey")
     make_user(Role.TOWNSHIP, username="township-case-journey")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -70,9 +67,11 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
     assert "R01" in page.content()
     _shot(page, "1_clue")
 
-    # 2. Open the case from the clue: no page for this step, so through its service.
-    case = services.case_open_from_clue(clue, cadre)
+    # 2. Open the case from the clue: one tap on 立案 on the clue page.
+    page.click("text=立案：开启即时帮扶流程")
+    page.wait_for_load_state()
     clue.refresh_from_db()
+    case = Case.objects.get(pk=clue.case_id)
     assert clue.case_id == case.pk and case.source == Case.Source.CLUE
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     assert home.code in page.content()
