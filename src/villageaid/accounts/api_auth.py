@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,6 +10,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from villageaid.accounts.models import ApiToken
+
+USE_RECORD_INTERVAL = dt.timedelta(minutes=1)
 
 
 class BearerToken(HttpBearer):
@@ -20,6 +23,9 @@ class BearerToken(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Record use at most once a minute: a write per request would cost the hot paths.
+        if found.last_used_at is None or now - found.last_used_at > USE_RECORD_INTERVAL:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
