@@ -48,20 +48,29 @@ def periods_of(year: int) -> list[tuple[str, dt.date, dt.date]]:
     return [("year", dt.date(year, 1, 1), dt.date(year, 12, 31)), *months]
 
 
-def indicators_refresh(*, years: list[int], progress: Progress | None = None) -> int:
-    """Recompute the standard periods of ``years`` for every area from village to city,
-    and every range that has been asked for before."""
+def days_before(today: dt.date, days: int) -> list[tuple[str, dt.date, dt.date]]:
+    return [("day", d, d) for d in (today - dt.timedelta(days=n) for n in range(days))]
+
+
+def indicators_refresh(
+    *,
+    years: list[int],
+    days: int = 0,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Recompute the months and years of ``years`` and the last ``days`` days for every
+    area from village to city, and every range that has been asked for before."""
     areas = list(Area.objects.filter(level__in=LEVELS))
     asked = list(
         Indicator.objects.filter(period=Indicator.Period.RANGE)
         .values_list("area_id", "start", "end")
         .distinct()
     )
+    periods = [p for year in years for p in periods_of(year)]
+    periods += days_before(today or dt.date.today(), days)
     work: list[tuple[Area, str, dt.date, dt.date]] = [
-        (area, period, start, end)
-        for year in years
-        for area in areas
-        for period, start, end in periods_of(year)
+        (area, period, start, end) for area in areas for period, start, end in periods
     ]
     by_code = {a.code: a for a in Area.objects.filter(code__in={a for a, _s, _e in asked})}
     work += [(by_code[code], "range", start, end) for code, start, end in asked if code in by_code]
@@ -76,5 +85,5 @@ def indicators_refresh(*, years: list[int], progress: Progress | None = None) ->
 
 
 @job("reports.refresh")
-def refresh_job(progress: Progress, *, years: list[int]) -> dict[str, int]:
-    return {"area_periods": indicators_refresh(years=years, progress=progress)}
+def refresh_job(progress: Progress, *, years: list[int], days: int = 7) -> dict[str, int]:
+    return {"area_periods": indicators_refresh(years=years, days=days, progress=progress)}

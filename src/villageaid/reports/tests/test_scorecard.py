@@ -158,3 +158,22 @@ def test_greenhouse_time_in_band(areas: Any, make_user: Any, harvests: Any) -> N
         Reading.objects.create(sensor=sensor, ts=at + dt.timedelta(minutes=minute), value=value)
     figures = scorecard(client_for(make_user(Role.CADRE)), areas["village"].code).json()["figures"]
     assert figures["greenhouse_temp_in_band_pct"] == 60
+
+
+@pytest.mark.django_db
+def test_refresh_stores_days_months_and_years(areas: Any, harvests: Any) -> None:
+    from villageaid.reports.models import Indicator
+    from villageaid.reports.services import indicators_refresh
+
+    indicators_refresh(years=[2020], days=3, today=dt.date(2020, 4, 11))
+    village = areas["village"]
+    stored = Indicator.objects.filter(area=village, key="harvest_jin")
+    assert stored.get(period="day", start=dt.date(2020, 4, 10)).value == 100
+    assert stored.get(period="day", start=dt.date(2020, 4, 11)).value == 0
+    assert stored.get(period="month", start=dt.date(2020, 4, 1)).value == 100
+    assert stored.get(period="year", start=dt.date(2020, 1, 1)).value == 107
+    assert stored.filter(period="day").count() == 3
+    township = Indicator.objects.get(
+        area=areas["township"], key="harvest_jin", period="month", start=dt.date(2020, 4, 1)
+    )
+    assert township.value == 130
