@@ -247,5 +247,10 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The embedded demo broker narrates every state change at INFO.
+        "amqtt": {"level": "WARNING"},
+        "transitions": {"level": "WARNING"},
+    },
 }
