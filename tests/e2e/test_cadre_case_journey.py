@@ -1,7 +1,11 @@
-"""Journey: a screening clue becomes a case that a village cadre walks, with the
-county and township users logged in in turn in the same browser, through home
-verification, information comparison, democratic review and the public notice,
-and for which the township records assistance.
+"""Journey: the county user uploads the medical-insurance bureau's claims and runs
+a screening in the browser; the clue it raises becomes a case that a village cadre
+walks, with the county and township users logged in in turn in the same browser,
+through home verification, information comparison, democratic review and the
+public notice, and for which the township records assistance.
+
+Screening is a county task by policy (a village cadre cannot start a run), so the
+county user runs it and the cadre takes over at the pushed clue.
 
 Every step runs on its page, from 立案 on the clue to the township's review. The notice must
 stay up `min_days` (5) days before it can be closed; the test moves the notice's
@@ -16,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from villageaid.cases.models import Case, CaseMeasure, Notice
 from villageaid.cases.tests.factories import household
 from villageaid.conftest import browser_login
 from villageaid.core.roles import Role
-from villageaid.screening.models import Clue
-from villageaid.screening.tests.samples import clue_for, run_in
+from villageaid.screening.models import Clue, ScreeningRun
 
 SHOTS = Path(os.environ.get("ARTIFACTS_DIR", "artifacts"))
 
@@ -50,14 +54,49 @@ def _act(page: Any, live_server: Any, case: Case, fields: dict[str, str]) -> Non
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
-    page: Any, live_server: Any, make_user: Any, areas: Any
+    page: Any, live_server: Any, make_user: Any, areas: Any, tmp_path: Path, settings: Any
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
     home = household(areas["village"], "3710031052010777", health="healthy")
-    clue = clue_for(home, run_in(areas["village"]))
+    head = home.members.get()
     make_user(Role.CADRE, username="cadre-case-journey")
     make_user(Role.COUNTY, username="county-case-journey")
     make_user(Role.TOWNSHIP, username="township-case-journey")
     SHOTS.mkdir(parents=True, exist_ok=True)
+    today = timezone.localdate()
+
+    # 0. The county user uploads the medical-insurance claims and runs the screening.
+    claims = tmp_path / "medical_claims.csv"
+    admitted = today - dt.timedelta(days=20)
+    claims.write_text(
+        "id_number,admission_date,discharge_date,total_cost,self_pay\n"
+        f"{head.id_number},{admitted},{admitted + dt.timedelta(days=9)},48000,12000\n",
+        encoding="utf-8",
+    )
+    _login_as(page, live_server, "county-case-journey")
+    page.goto(f"{live_server.url}/screening/datasets/upload/")
+    page.select_option("select[name=name]", "medical_claims")
+    page.fill("#period_start", str(today - dt.timedelta(days=364)))
+    page.fill("#period_end", str(today))
+    page.set_input_files("#file", str(claims))
+    page.click("main form button.btn-success, form button.btn-success")
+    page.wait_for_load_state()
+    assert page.url.endswith("/screening/datasets/"), page.url
+    assert "medical_claims" in page.content()
+    _shot(page, "0_dataset")
+    page.goto(f"{live_server.url}/screening/runs/start/")
+    page.fill("#as_of", str(today))
+    page.click("main form button.btn-success, form button.btn-success")
+    page.wait_for_load_state()
+    run = ScreeningRun.objects.get()
+    assert page.url.endswith(f"/screening/runs/{run.pk}/")
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)  # the run's job
+    run.refresh_from_db()
+    assert run.status == "done", run.status
+    page.reload()
+    assert "R01" in page.content()
+    _shot(page, "0_run")
+    clue = Clue.objects.get(run=run, rule_code="R01", household=home)
 
     # 1. The cadre sees the clue pushed to the village.
     _login_as(page, live_server, "cadre-case-journey")
