@@ -303,3 +303,47 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class ReadingRollup(models.Model):
+    """Count, sum, min and max of one sensor's readings in one time bucket (5 minutes or
+    an hour, ``width`` seconds from ``start``); the mean is ``total / count``. Filled by
+    :mod:`villageaid.greenhouse.rollups` and kept longer than the raw readings."""
+
+    FIVE_MINUTES = 300
+    HOUR = 3600
+
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="rollups")
+    width = models.PositiveIntegerField()
+    start = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    total = models.FloatField()
+    minimum = models.FloatField()
+    maximum = models.FloatField()
+
+    class Meta:
+        ordering = ["sensor", "width", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sensor", "width", "start"], name="rollup_once_per_sensor_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.width}s {self.start:%Y-%m-%d %H:%M} n={self.count}"
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count
+
+
+class RollupMark(models.Model):
+    """How far the rollups have read the readings table: every reading with an id up to
+    ``last_reading_id`` is counted in the rollups, none above it (one row, ``name='readings'``)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_reading_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ≤ {self.last_reading_id}"

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Func, IntegerField, QuerySet, Sum
+from django.db.models import Avg, Count, Func, IntegerField, QuerySet, Sum
 from django.utils import timezone
 
 from villageaid.core import access, roles
@@ -19,6 +19,7 @@ from villageaid.greenhouse.models import (
     Harvest,
     House,
     Reading,
+    ReadingRollup,
     Sensor,
     StageProfile,
 )
@@ -189,21 +190,60 @@ def harvest_total_grams(user: Any, start: dt.date | None = None, end: dt.date | 
     return int(rows.aggregate(total=Sum("grams"))["total"] or 0)
 
 
+RAW_CHART_SPAN = dt.timedelta(hours=6)  # longer ranges are drawn from the rollups
+
+
+def _bucket_start(bucket: int, width: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=bucket * width)
+
+
 def sensor_history(
     sensor: Sensor, start: dt.datetime, end: dt.datetime, buckets: int = 200
 ) -> list[tuple[dt.datetime, float]]:
-    """Time-bucket averages computed in SQL: at most ``buckets`` points between start and end."""
+    """Time-bucket averages computed in SQL: at most ``buckets`` points between start and end.
+
+    Up to :data:`RAW_CHART_SPAN` from the raw readings; longer ranges from the 5-minute or
+    hourly rollups (the bucket width rounded up to a multiple of theirs) plus the raw
+    readings not rolled up yet, so the means are exact whenever the rollup job last ran
+    and cover days whose raw readings retention has deleted."""
     span = max((end - start).total_seconds(), 1.0)
     width = max(60, math.ceil(span / buckets))
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    rows = (
-        Reading.objects.filter(sensor=sensor, ts__gte=start, ts__lte=end)
+    if end - start <= RAW_CHART_SPAN:
+        rows = (
+            Reading.objects.filter(sensor=sensor, ts__gte=start, ts__lte=end)
+            .annotate(bucket=EpochBucket("ts", width=width))
+            .values("bucket")
+            .annotate(avg=Avg("value"))
+            .order_by("bucket")
+        )
+        return [(_bucket_start(r["bucket"], width), float(r["avg"])) for r in rows]
+    from villageaid.greenhouse.rollups import rolled_up_to
+
+    source = ReadingRollup.HOUR if width >= ReadingRollup.HOUR else ReadingRollup.FIVE_MINUTES
+    width = math.ceil(width / source) * source
+    first = _bucket_start(int(start.timestamp()) // source, source)
+    sums: dict[int, list[float]] = {}
+    rolled = (
+        ReadingRollup.objects.filter(sensor=sensor, width=source, start__gte=first, start__lte=end)
+        .annotate(bucket=EpochBucket("start", width=width))
+        .values("bucket")
+        .annotate(n=Sum("count"), total=Sum("total"))
+    )
+    fresh = (
+        Reading.objects.filter(sensor=sensor, pk__gt=rolled_up_to(), ts__gte=first, ts__lte=end)
         .annotate(bucket=EpochBucket("ts", width=width))
         .values("bucket")
-        .annotate(avg=Avg("value"))
-        .order_by("bucket")
+        .annotate(n=Count("id"), total=Sum("value"))
     )
-    return [(epoch + dt.timedelta(seconds=r["bucket"] * width), float(r["avg"])) for r in rows]
+    for row in [*rolled, *fresh]:
+        acc = sums.setdefault(row["bucket"], [0.0, 0.0])
+        acc[0] += row["n"]
+        acc[1] += row["total"]
+    return [
+        (_bucket_start(bucket, width), total / n)
+        for bucket, (n, total) in sorted(sums.items())
+        if n
+    ]
 
 
 def house_commands(house: House, limit: int = 30) -> QuerySet[Command]:

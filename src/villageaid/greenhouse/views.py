@@ -19,6 +19,8 @@ from villageaid.greenhouse.models import Actuator
 
 MODULE = roles.Module.GREENHOUSE
 CHART_HOURS = 24
+# The house chart's ranges (hours); beyond selectors.RAW_CHART_SPAN they come from the rollups.
+CHART_RANGES = (6, 24, 24 * 7, 24 * 30)
 
 
 @access.access(MODULE)
@@ -34,8 +36,13 @@ def park_tiles(request: HttpRequest) -> HttpResponse:
     return render(request, "greenhouse/_tiles.html", context)
 
 
-def _chart(house: Any, band: Any, now: dt.datetime) -> dict[str, Any]:
-    start = now - dt.timedelta(hours=CHART_HOURS)
+def _chart_hours(request: HttpRequest) -> int:
+    raw = request.GET.get("hours", "")
+    return int(raw) if raw.isdigit() and int(raw) in CHART_RANGES else CHART_HOURS
+
+
+def _chart(house: Any, band: Any, now: dt.datetime, hours: int = CHART_HOURS) -> dict[str, Any]:
+    start = now - dt.timedelta(hours=hours)
     series: list[dict[str, Any]] = []
     for key, name, axis, unit in (("air_temp", _("气温"), 0, "°C"), ("air_rh", _("湿度"), 1, "%")):
         sensor = selectors.house_sensor(house, key)
@@ -74,6 +81,7 @@ def _chart(house: Any, band: Any, now: dt.datetime) -> dict[str, Any]:
 
 def _house_context(request: HttpRequest, house: Any, form: OverrideForm | None) -> dict[str, Any]:
     now = timezone.now()
+    hours = _chart_hours(request)
     band = selectors.house_band(house)
     actuators = list(house.actuators.all())
     can_edit = access.can(request.user, MODULE, roles.EDIT, house.park.area_path)
@@ -84,7 +92,12 @@ def _house_context(request: HttpRequest, house: Any, form: OverrideForm | None) 
         "tile": selectors.house_tile(house, now),
         "band": band,
         "latest": selectors.house_latest(house, now),
-        "chart": _chart(house, band, now),
+        "chart": _chart(house, band, now, hours),
+        "chart_hours": hours,
+        "chart_ranges": [
+            (h, _("%(n)d天") % {"n": h // 24} if h >= 48 else _("%(n)d小时") % {"n": h})
+            for h in CHART_RANGES
+        ],
         "commands": selectors.house_commands(house),
         "advice": selectors.house_advice(house),
         "actuators": actuators,
