@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.core.models import Area
-from villageaid.greenhouse import live, services
+from villageaid.greenhouse import live, rollups, services
 from villageaid.greenhouse.models import Actuator, House, Park, Reading, Sensor
 from villageaid.greenhouse.simulation.runner import run_trace
 from villageaid.greenhouse.simulation.weather import CST, WeatherTrace, read_weather
@@ -133,6 +133,7 @@ def _past_readings(park: Park, now: dt.datetime) -> int:
             sensor.current_at = rows[-1].ts
             sensor.save(update_fields=["current_value", "current_at"])
     Reading.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    rollups.rollup_readings()  # the house chart's longer ranges read the rollups
     return len(rows)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Sum
 
 from villageaid.core.demo import DemoContext
 from villageaid.greenhouse import demo, live
-from villageaid.greenhouse.models import Command, Harvest, House, Park, Reading
+from villageaid.greenhouse.models import Command, Harvest, House, Park, Reading, ReadingRollup
 
 
 def _ctx() -> DemoContext:
@@ -32,6 +32,8 @@ def test_load_builds_the_beima_park_with_12000_jin(areas: dict[str, Any]) -> Non
     assert min(dates) >= dt.date(2020, 2, 1) and max(dates) <= dt.date(2020, 4, 30)
     assert set(Harvest.objects.values_list("grade", flat=True)) == {"A", "B", "C"}
     assert Reading.objects.filter(sensor__house__park=park, sensor__key="air_temp").count() > 200
+    rolled = ReadingRollup.objects.filter(sensor__house__park=park, width=3600)
+    assert rolled.aggregate(n=Sum("count"))["n"] == Reading.objects.count()
     house = park.houses.get(code="h01")
     assert house.cycles.get().stage == "fruiting"
 
