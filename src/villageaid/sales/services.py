@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -188,6 +189,70 @@ def quota_set(*, lot: Lot, channel: Channel, grams: int, actor: Any) -> ChannelQ
 # --- orders -------------------------------------------------------------------
 
 
+# The order path is the flash-sale hot path, so it is written as a few fixed,
+# parameterised statements instead of ORM queries (whose compilation cost more
+# CPU than the database work). One read gathers everything the order needs; the
+# transaction inserts the order and its audit row, then takes the lot's row lock
+# with a conditional decrement, decrements the channel quota, and commits: the
+# lock is held for two short statements and the commit.
+_ORDER_CONTEXT_SQL = """
+SELECT l.grams_available,
+       l.area_path,
+       (SELECT q.grams_remaining FROM sales_channelquota q
+         WHERE q.lot_id = l.id AND q.channel_id = %(channel)s),
+       COALESCE((SELECT cp.price_per_jin FROM sales_channelprice cp
+                  WHERE cp.product_id = l.product_id AND cp.channel_id = %(channel)s),
+                p.price_per_jin),
+       (SELECT s.id FROM sales_livesession s
+         WHERE s.lot_id = l.id AND s.opened_at IS NOT NULL AND s.closed_at IS NULL
+         ORDER BY s.opened_at DESC, s.id DESC LIMIT 1),
+       c.buyer_type,
+       c.reserve_minutes,
+       (SELECT o.id FROM sales_order o WHERE o.idempotency_key = %(key)s)
+  FROM sales_lot l
+  JOIN sales_product p ON p.id = l.product_id
+  LEFT JOIN sales_channel c ON c.code = %(channel)s
+ WHERE l.id = %(lot)s
+"""
+_TAKE_FROM_LOT_SQL = """
+UPDATE sales_lot SET grams_available = grams_available - %(grams)s
+ WHERE id = %(lot)s AND grams_available >= %(grams)s
+"""
+# No condition here: the CHECK constraint refuses a quota below zero (and a
+# channel without a quota row on the lot matches nothing).
+_TAKE_FROM_QUOTA_SQL = """
+UPDATE sales_channelquota SET grams_remaining = grams_remaining - %(grams)s
+ WHERE lot_id = %(lot)s AND channel_id = %(channel)s
+"""
+
+
+@dataclass(frozen=True)
+class _OrderContext:
+    grams_available: int
+    area_path: str
+    quota_left: int | None
+    price_per_jin: Decimal
+    session_id: int | None
+    buyer_type: str
+    reserve_minutes: int
+    existing_id: int | None
+
+
+def _order_context(lot_id: int, channel_code: str, key: str) -> _OrderContext | None:
+    """One read: stock, quota, price, open live session, channel and an earlier order
+    under ``key``; ``None`` when the channel has no row yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ORDER_CONTEXT_SQL, {"lot": lot_id, "channel": channel_code, "key": key})
+        row = cursor.fetchone()
+    if row is None:
+        raise Lot.DoesNotExist(f"lot {lot_id}")
+    if row[5] is None:
+        return None
+    # SQLite hands decimals back as floats: through str, two places, as the column holds.
+    price = Decimal(str(row[3])).quantize(CENT)
+    return _OrderContext(row[0], row[1], row[2], price, row[4], row[5], row[6], row[7])
+
+
 def order_place(
     *,
     lot: Lot,
@@ -206,106 +271,79 @@ def order_place(
         raise ServiceError("需要 Idempotency-Key（1–100 个字符）", code="idempotency_key")
     if grams <= 0:
         raise ServiceError("数量必须大于零", code="invalid_quantity")
-    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    channel = channel if isinstance(channel, Channel) else channel_get(channel)
-    # Reads that need no lock happen before it, keeping the locked section short.
-    price = price_per_jin if price_per_jin is not None else price_for(lot.product_id, channel.code)
-    session = None
-    if channel.code == LIVESTREAM:
-        session = LiveSession.objects.filter(
-            lot_id=lot.pk, opened_at__isnull=False, closed_at__isnull=True
-        ).first()
-    if not _covered(lot, channel, grams):
+    code = channel.code if isinstance(channel, Channel) else channel
+    context = _order_context(lot.pk, code, idempotency_key)
+    if context is None:  # first order of a registered channel: create its row, read again
+        channel_get(code)
+        context = _order_context(lot.pk, code, idempotency_key)
+        assert context is not None
+    if context.existing_id is not None:
+        return Order.objects.get(pk=context.existing_id)
+    # An unlocked, early sold-out answer; passing it proves nothing, the locked step decides.
+    if context.grams_available < grams or (
+        context.quota_left is not None and context.quota_left < grams
+    ):
         raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+    at = at or timezone.now()
+    price = price_per_jin if price_per_jin is not None else context.price_per_jin
+    order = Order(
+        idempotency_key=idempotency_key,
+        lot_id=lot.pk,
+        channel_id=code,
+        customer=customer,
+        buyer_type=customer.buyer_type if customer else context.buyer_type,
+        grams=grams,
+        price_per_jin=price,
+        amount=amount_for(grams, price),
+        reserved_until=at + dt.timedelta(minutes=context.reserve_minutes),
+        live_session_id=context.session_id if code == LIVESTREAM else None,
+        group=group,
+        pickup_code=f"{secrets.randbelow(10**6):06d}" if group is not None else "",
+        deliver_on=deliver_on,
+        area_path=context.area_path,
+        created_at=at,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     try:
-        return _order_place_locked(
-            lot=lot,
-            channel=channel,
-            grams=grams,
-            customer=customer,
-            key=idempotency_key,
-            actor=actor,
-            group=group,
-            at=at or timezone.now(),
-            price=price,
-            session=session,
-            deliver_on=deliver_on,
-        )
+        _order_insert_and_take(order, actor=actor)
     except IntegrityError:
         # A concurrent request with the same key won; its order is the answer.
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing
-
-
-@transaction.atomic
-def _order_place_locked(
-    *,
-    lot: Lot,
-    channel: Channel,
-    grams: int,
-    customer: Customer | None,
-    key: str,
-    actor: Any,
-    group: CommunityGroup | None,
-    at: dt.datetime,
-    price: Decimal,
-    session: LiveSession | None,
-    deliver_on: dt.date | None,
-) -> Order:
-    """Insert the order, then lock and decrement, all in one transaction.
-
-    The order and audit rows go in first so that the lot lock is held only for
-    lock, check, two ``F()`` updates and the commit. A same-key request that
-    committed meanwhile makes the INSERT fail on the unique key (``order_place``
-    then answers with that order); a failed check rolls the order back.
-    """
-    order = Order.objects.create(
-        idempotency_key=key,
-        lot_id=lot.pk,
-        channel=channel,
-        customer=customer,
-        buyer_type=customer.buyer_type if customer else channel.buyer_type,
-        grams=grams,
-        price_per_jin=price,
-        amount=amount_for(grams, price),
-        reserved_until=at + dt.timedelta(minutes=channel.reserve_minutes),
-        live_session=session,
-        group=group,
-        pickup_code=f"{secrets.randbelow(10**6):06d}" if group is not None else "",
-        deliver_on=deliver_on,
-        area_path=lot.area_path,
-        created_at=at,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    audit.record(
-        actor=actor, action="sales.order.place", obj=order, note=f"{channel.code} {grams}g"
-    )
-    locked, quotas = _lock(lot.pk, channel.code)
-    if locked.grams_available < grams or any(q.grams_remaining < grams for q in quotas):
-        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
-    Lot.objects.filter(pk=lot.pk).update(grams_available=F("grams_available") - grams)
-    if quotas:
-        ChannelQuota.objects.filter(pk__in=[q.pk for q in quotas]).update(
-            grams_remaining=F("grams_remaining") - grams
-        )
     return order
 
 
-def _covered(lot: Lot, channel: Channel, grams: int) -> bool:
-    """An unlocked read of the lot and its channel quota: a cheap early sold-out answer.
-    Passing it proves nothing; the locked check decides."""
-    quota = ChannelQuota.objects.filter(lot_id=OuterRef("pk"), channel_id=channel.code)
-    available, quota_left = (
-        Lot.objects.filter(pk=lot.pk)
-        .annotate(quota_left=Subquery(quota.values("grams_remaining")[:1]))
-        .values_list("grams_available", "quota_left")
-        .get()
+@transaction.atomic
+def _order_insert_and_take(order: Order, *, actor: Any) -> None:
+    """Insert the order, then lock and decrement, all in one transaction.
+
+    The order and audit rows go in first, so the lot's row lock (taken by the
+    conditional ``UPDATE``, lot before quota as everywhere here) is held only for
+    two statements and the commit. A same-key request that committed meanwhile
+    makes the INSERT fail on the unique key (``order_place`` then answers with
+    that order); a failed decrement rolls the order back."""
+    order.save(force_insert=True)
+    audit.record(
+        actor=actor,
+        action="sales.order.place",
+        obj=order,
+        note=f"{order.channel_id} {order.grams}g",
     )
-    return bool(available >= grams and (quota_left is None or quota_left >= grams))
+    params: dict[str, int | str] = {
+        "grams": order.grams,
+        "lot": order.lot_id,
+        "channel": str(order.channel_id),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_FROM_LOT_SQL, params)
+        if cursor.rowcount != 1:
+            raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+        try:
+            cursor.execute(_TAKE_FROM_QUOTA_SQL, params)
+        except IntegrityError:  # the quota's CHECK: the channel's share is gone
+            raise Conflict("库存或渠道配额不足，已售罄", code="sold_out") from None
 
 
 def _release(order: Order) -> None:
