@@ -18,7 +18,7 @@ import duckdb
 
 from villageaid.core import idnumber
 from villageaid.screening.engine.datasets import DEPARTMENT, REGISTRY, Dataset
-from villageaid.screening.engine.derived import id_core_ok_sql, id_format_ok_sql
+from villageaid.screening.engine.derived import id_chunks_sql, id_core_ok_from_chunks_sql
 
 CHUNK = 1 << 20
 BAD_ID_LIST_LIMIT = 100
@@ -157,9 +157,18 @@ def stage(
     )
     if rid:
         selects += ", ROW_NUMBER() OVER () AS rid"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE stg_{dataset.name} AS SELECT {selects} FROM {relation}"
-    )
+    sql = f"SELECT {selects} FROM {relation}"
+    if "id_number" in dataset.column_names:
+        # GB 11643 format, check digit and birth date, once per row as the column
+        # ``id_core_ok`` (the address check is a join on ``id_place_ok``).
+        chunks = id_chunks_sql("id_number")
+        sql = (
+            f"SELECT * EXCLUDE ({', '.join(alias for alias, _ in chunks)}), "
+            f"{id_core_ok_from_chunks_sql('id_number')} AS id_core_ok FROM (SELECT *, "
+            f"{', '.join(f'{expression} AS {alias}' for alias, expression in chunks)} "
+            f"FROM ({sql}))"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{dataset.name} AS {sql}")
     row = con.execute(f"SELECT count(*) FROM stg_{dataset.name}").fetchone()
     return int(row[0]) if row else 0
 
@@ -176,7 +185,7 @@ def build_place_table(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """
     union = " UNION ".join(
         f"SELECT DISTINCT SUBSTR(id_number, 1, 6) AS addr, SUBSTR(id_number, 7, 4) AS yr "
-        f"FROM stg_{name} WHERE {id_format_ok_sql('id_number')}"
+        f"FROM stg_{name} WHERE id_core_ok"
         for name in names
     )
     pairs = con.execute(union).fetchall() if union else []
@@ -225,13 +234,13 @@ def stage_all(
 
 
 def _count_bad_ids(con: duckdb.DuckDBPyConnection, name: str, staged: Staged) -> None:
-    """Count (and list, masked) IDs failing GB 11643: the address check is a hash join on
-    ``id_place_ok``, not a correlated subquery per row."""
+    """Count (and list, masked) IDs failing GB 11643: the staged ``id_core_ok`` column and
+    a hash join on ``id_place_ok`` for the address, not a correlated subquery per row."""
     col = "s.id_number"
     bad = (
         f"FROM stg_{name} s LEFT JOIN id_place_ok q "
         f"ON q.addr = SUBSTR({col}, 1, 6) AND q.yr = SUBSTR({col}, 7, 4) "
-        f"WHERE NOT ({id_core_ok_sql(col)} AND q.addr IS NOT NULL)"
+        "WHERE NOT (s.id_core_ok AND q.addr IS NOT NULL)"
     )
     row = con.execute(f"SELECT count(*) {bad}").fetchone()
     staged.bad_id_counts[name] = int(row[0]) if row else 0
