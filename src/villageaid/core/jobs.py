@@ -19,27 +19,45 @@ from villageaid.core.models import Area, JobProgress
 from villageaid.core.progress import Progress
 
 JobFunction = Callable[..., Any]
+FailHook = Callable[[dict[str, Any], str], None]
 _JOBS: dict[str, JobFunction] = {}
+_ON_FAIL: dict[str, FailHook] = {}
 
 
-def job(kind: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``func(progress, **params)`` as the body of jobs of ``kind``."""
+def job(kind: str, *, on_fail: FailHook | None = None) -> Callable[[JobFunction], JobFunction]:
+    """Register ``func(progress, **params)`` as the body of jobs of ``kind``.
+
+    ``on_fail(params, message)`` runs when a job of this kind fails, by an exception or
+    because its worker died (:func:`jobs_fail_stale`), so that the app's own record
+    (a screening run, say) does not stay "running" either.
+    """
 
     def register(func: JobFunction) -> JobFunction:
         _JOBS[kind] = func
+        if on_fail is not None:
+            _ON_FAIL[kind] = on_fail
         return func
 
     return register
+
+
+def _failed(kind: str, params: dict[str, Any], message: str) -> None:
+    hook = _ON_FAIL.get(kind)
+    if hook is not None:
+        hook(params, message)
 
 
 @task()
 def run_job(job_id: int, params: dict[str, Any]) -> None:
     row = JobProgress.objects.get(pk=job_id)
     progress = Progress(job=row)
+    progress.update(0)  # "running" from the start, whatever the job reports later
     try:
         result = _JOBS[row.kind](progress, **params)
     except Exception as exc:
-        progress.fail(str(exc) or exc.__class__.__name__)
+        message = str(exc) or exc.__class__.__name__
+        progress.fail(message)
+        _failed(row.kind, params, message)
         raise
     progress.finish(result)
 
@@ -86,11 +104,16 @@ def jobs_fail_stale(*, minutes: float) -> list[int]:
             task.traceback = STALE_MESSAGE
             task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
             if task.task_path.endswith("run_job") and args:
-                count = JobProgress.objects.filter(
+                rows = JobProgress.objects.filter(
                     pk=args[0], status__in=[JobProgress.Status.QUEUED, JobProgress.Status.RUNNING]
-                ).update(status=JobProgress.Status.FAILED, message=STALE_MESSAGE)
-                if count:
+                )
+                kind = rows.values_list("kind", flat=True).first()
+                if kind is not None and rows.update(
+                    status=JobProgress.Status.FAILED, message=STALE_MESSAGE
+                ):
                     failed.append(int(args[0]))
+                    params = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+                    _failed(kind, params, STALE_MESSAGE)
         if failed:
             audit.record(actor=None, action="jobs.fail_stale", note=f"{failed}")
     return failed

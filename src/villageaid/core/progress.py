@@ -7,7 +7,13 @@ import sys
 import time
 from typing import Any, TextIO
 
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
+
 from villageaid.core.models import JobProgress
+
+ASIDE = "progress"
 
 
 class Progress:
@@ -30,6 +36,7 @@ class Progress:
         self.label = label or (job.label if job else "")
         self.interval = interval
         self._last = 0.0
+        self._aside = ASIDE in settings.DATABASES
         self.done = 0
         self.total: int | None = None
 
@@ -52,10 +59,36 @@ class Progress:
             self.job.done, self.job.total = self.done, self.total
             if message:
                 self.job.message = message
-            self.job.save(update_fields=["status", "done", "total", "message", "updated_at"])
+            if not self._write_aside():
+                self.job.save(update_fields=["status", "done", "total", "message", "updated_at"])
         if self.stream is not None:
             self.stream.write("\r" + bar(self.done, self.total, self.label, message))
             self.stream.flush()
+
+    def _write_aside(self) -> bool:
+        """Inside a transaction (a roster commit is one), a write on the work's own
+        connection is seen only when it commits, so the bar would stand still and the job
+        look queued; write on the ``progress`` connection instead (PostgreSQL). Any failure
+        (no such alias in a test, a lock held by the work's transaction) falls back to the
+        work's own connection for the rest of the job."""
+        assert self.job is not None
+        if not self._aside or not transaction.get_connection().in_atomic_block:
+            return False
+        try:
+            with transaction.atomic(using=ASIDE):
+                with connections[ASIDE].cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                JobProgress.objects.using(ASIDE).filter(pk=self.job.pk).update(
+                    status=self.job.status,
+                    done=self.job.done,
+                    total=self.job.total,
+                    message=self.job.message,
+                    updated_at=timezone.now(),
+                )
+        except Exception:  # progress must never break the work
+            self._aside = False
+            return False
+        return True
 
     def finish(self, result: Any = None, message: str = "") -> None:
         if self.job is not None:
