@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from villageaid.cases import forms, rules, selectors, services
 from villageaid.cases.catalogue import MEASURES
 from villageaid.cases.models import Case, CaseMeasure, Objection, ProcedureStep
-from villageaid.core import access, roles
+from villageaid.core import access, net, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.registry.models import Household
@@ -359,10 +359,6 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/declaration_detail.html", {"row": row, "candidates": candidates})
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 @access.public
 def declare(request: HttpRequest, village_code: str) -> HttpResponse:
     village = get_object_or_404(Area, code=village_code, level="village")
@@ -373,7 +369,7 @@ def declare(request: HttpRequest, village_code: str) -> HttpResponse:
         try:
             services.declaration_submit(
                 village=village,
-                ip=_client_ip(request),
+                ip=net.client_ip(request),
                 name=c["name"],
                 group_name=c["group_name"],
                 phone=c["phone"],

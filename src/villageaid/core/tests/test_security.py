@@ -61,6 +61,44 @@ def test_login_lockout_after_repeated_failures(cadre: Any) -> None:
     assert "锁定" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        ("203.0.113.9", "", "203.0.113.9"),  # no proxy
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not our proxy: header ignored
+        ("127.0.0.1", "198.51.100.7", "198.51.100.7"),  # through nginx
+        ("127.0.0.1", "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # forged left part ignored
+        ("127.0.0.1", "198.51.100.7, 127.0.0.1", "198.51.100.7"),  # two of our proxies
+        ("127.0.0.1", "nonsense", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+    ],
+)
+def test_client_address_believes_only_trusted_proxies(
+    settings: Any, remote: str, forwarded: str, client: str
+) -> None:
+    from django.test import RequestFactory
+
+    from villageaid.core.net import client_ip
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client
+
+
+@pytest.mark.django_db
+def test_lockout_behind_the_proxy_is_per_client(cadre: Any, settings: Any) -> None:
+    """Behind nginx every request comes from 127.0.0.1: one client's failures lock that
+    client out, not the whole county."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(5):
+        attacker.post("/accounts/login/", {"username": cadre.username, "password": "wrong"})
+    login = {"username": cadre.username, "password": PASSWORD}
+    assert attacker.post("/accounts/login/", login).status_code == 429
+    colleague = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert colleague.post("/accounts/login/", login).status_code == 302
+
+
 @pytest.mark.django_db
 def test_login_works_and_lands_in_chinese(cadre: Any) -> None:
     client = Client()
