@@ -34,10 +34,13 @@ class Module(models.TextChoices):
 
 
 # Actions: "view", "edit", "admin" (configure the module: rules, catalogues,
-# users), "reveal" (see full ID numbers), "export".
+# users), "reveal" (see full ID numbers), "export", "assess" (record findings of a
+# self-assessment campaign on its sampled households: the third-party assessor's one
+# write, without the village's editing rights).
 VIEW, EDIT, ADMIN, REVEAL, EXPORT = "view", "edit", "admin", "reveal", "export"
+ASSESS = "assess"
 
-ALL = frozenset({VIEW, EDIT, ADMIN, REVEAL, EXPORT})
+ALL = frozenset({VIEW, EDIT, ADMIN, REVEAL, EXPORT, ASSESS})
 READ = frozenset({VIEW})
 WORK = frozenset({VIEW, EDIT, EXPORT})
 
@@ -45,7 +48,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     Role.ADMIN: {m: ALL for m in Module.values},
     Role.CITY: {
         **{m: READ | {EXPORT} for m in Module.values if m != Module.CORE},
-        Module.VISITS: WORK,
+        Module.VISITS: WORK | {ASSESS},
         Module.REPORTS: WORK,
     },
     Role.COUNTY: {
@@ -53,7 +56,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Module.REGISTRY: WORK | {REVEAL},
         Module.SCREENING: WORK | {ADMIN},
         Module.CASES: WORK | {REVEAL},
-        Module.VISITS: WORK,
+        Module.VISITS: WORK | {ASSESS},
         Module.REPORTS: WORK,
     },
     Role.TOWNSHIP: {
@@ -75,7 +78,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.HELPER: {Module.REGISTRY: READ, Module.VISITS: WORK, Module.CASES: READ | {EDIT}},
     Role.GRID: {Module.REGISTRY: READ, Module.VISITS: WORK, Module.CASES: READ | {EDIT}},
-    Role.ASSESSOR: {Module.REGISTRY: READ, Module.VISITS: READ},
+    Role.ASSESSOR: {Module.REGISTRY: READ, Module.VISITS: READ | {ASSESS}},
     Role.TECH: {Module.GREENHOUSE: WORK | {ADMIN}, Module.SALES: READ},
     Role.SALES: {Module.SALES: WORK, Module.GREENHOUSE: READ},
     Role.GATE: {Module.EPIDEMIC: WORK},

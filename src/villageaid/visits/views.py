@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
@@ -112,6 +113,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     findings = Finding.objects.filter(campaign=campaign).filter(
         household__in=selectors.households_for(request.user)
     )
+    if request.method == "POST" and request.POST.get("action") == "finding":
+        return _finding_record(request, campaign)
     if request.method == "POST":
         return _finding_rectify(request, pk, findings)
     context = {
@@ -122,9 +125,35 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "checklist": [CHECKLIST.get(c, c) for c in campaign.checklist],
         "methods": [METHODS.get(m, m) for m in campaign.methods],
         "can_edit": access.can(request.user, MODULE, roles.EDIT, campaign.area),
+        "can_assess": access.allowed(request.user, MODULE, roles.ASSESS),
         "statuses": Finding.Status.choices,
+        "kinds": Finding.Kind.choices,
     }
     return render(request, "visits/campaign_detail.html", context)
+
+
+def _finding_record(request: HttpRequest, campaign: Any) -> HttpResponse:
+    """A finding on one of the campaign's sampled households (the assessor's form)."""
+    campaign = selectors.campaign_get(request.user, campaign.pk, roles.ASSESS)
+    household = get_object_or_404(
+        selectors.campaign_households(request.user, campaign), pk=request.POST.get("household")
+    )
+    description = request.POST.get("description", "").strip()
+    try:
+        if not description:
+            raise ServiceError("请填写发现的情况", code="description")
+        services.finding_record(
+            actor=request.user,
+            campaign=campaign,
+            household=household,
+            kind=request.POST.get("kind", ""),
+            description=description[:2000],
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录 %(code)s 的问题。") % {"code": household.code})
+    return redirect("campaign-detail", pk=campaign.pk)
 
 
 def _finding_rectify(request: HttpRequest, pk: int, findings: Any) -> HttpResponse:

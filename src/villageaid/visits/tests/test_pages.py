@@ -52,6 +52,48 @@ def test_cadre_tracks_rectification_assessor_may_not(areas: Any, make_user: Any)
     assert (finding.status, finding.rectified_on) == (Finding.Status.RECTIFIED, dt.date.today())
 
 
+def test_assessor_records_a_finding_on_a_sampled_household(areas: Any, make_user: Any) -> None:
+    sampled, other = two_households(areas)
+    assessor = make_user("assessor")
+    campaign = campaign_over(areas["village"], sampled)
+    url = reverse("campaign-detail", args=[campaign.pk])
+    client = client_for(assessor)
+    assert 'id="finding-form"' in client.get(url).content.decode()
+    body = {"action": "finding", "kind": "marginal", "description": "因病支出大，收入不稳"}
+    assert client.post(url, {**body, "household": sampled.pk}).status_code == 302
+    finding = Finding.objects.get()
+    assert (finding.household, finding.kind, finding.created_by) == (sampled, "marginal", assessor)
+    assert finding.status == Finding.Status.OPEN
+
+    # Not in the sample, no description, an unknown kind: nothing recorded.
+    assert client.post(url, {**body, "household": other.pk}).status_code == 404
+    client.post(url, {**body, "household": sampled.pk, "description": " "})
+    client.post(url, {**body, "household": sampled.pk, "kind": "rumour"})
+    assert Finding.objects.count() == 1
+
+
+def test_only_assessors_of_the_campaign_and_the_county_record_findings(
+    areas: Any, make_user: Any
+) -> None:
+    household, _ = two_households(areas)
+    campaign = campaign_over(areas["village"], household)  # no assessor assigned yet
+    url = reverse("campaign-detail", args=[campaign.pk])
+    body = {
+        "action": "finding",
+        "kind": "suspected",
+        "description": "有车",
+        "household": household.pk,
+    }
+    stranger = make_user("assessor")  # not assigned to this campaign
+    assert client_for(stranger).post(url, body).status_code == 404
+    cadre = make_user("cadre")  # the village being assessed may not write its own findings
+    assert 'id="finding-form"' not in client_for(cadre).get(url).content.decode()
+    assert client_for(cadre).post(url, body).status_code == 403
+    assert not Finding.objects.exists()
+    assert client_for(make_user("county")).post(url, body).status_code == 302
+    assert Finding.objects.count() == 1
+
+
 def test_party_page_shows_the_goods_ledger(areas: Any, make_user: Any) -> None:
     village = areas["village"]
     member = PartyMember.objects.create(
