@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 from functools import lru_cache
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -49,6 +49,61 @@ def decrypt(token: str) -> str:
         return cipher().decrypt(token.encode()).decode()
     except InvalidToken as exc:  # wrong key or tampered row
         raise ValueError("PII token cannot be decrypted with the configured keys") from exc
+
+
+# Files (an uploaded roster holds every member's ID number) are encrypted in frames of at
+# most STREAM_CHUNK bytes, so a 50 MB upload is never whole in memory: the magic line,
+# then per frame a 4-byte length and a Fernet token of (8-byte index, 1-byte "last" flag,
+# data). The index and the flag make a reordered or truncated file fail to decrypt.
+STREAM_MAGIC = b"VAENC1\n"
+STREAM_CHUNK = 1 << 20
+
+
+def encrypt_stream(src: BinaryIO, dst: BinaryIO, chunk: int = STREAM_CHUNK) -> int:
+    """Encrypt ``src`` into ``dst`` frame by frame; returns the plain size."""
+    fernet = cipher()
+    dst.write(STREAM_MAGIC)
+    size, index = 0, 0
+    block = src.read(chunk)
+    while True:
+        following = src.read(chunk) if block else b""
+        last = not following
+        token = fernet.encrypt(index.to_bytes(8, "big") + (b"\x01" if last else b"\x00") + block)
+        dst.write(len(token).to_bytes(4, "big") + token)
+        size += len(block)
+        if last:
+            return size
+        block, index = following, index + 1
+
+
+def decrypt_stream(src: BinaryIO, dst: BinaryIO) -> int:
+    """Decrypt what :func:`encrypt_stream` wrote (or a whole-file token from before the
+    framed format) into ``dst``; returns the plain size. Raises ``ValueError`` for a
+    wrong key, a tampered, reordered or truncated file."""
+    fernet = cipher()
+    head = src.read(len(STREAM_MAGIC))
+    try:
+        if head != STREAM_MAGIC:
+            plain = fernet.decrypt(head + src.read())
+            dst.write(plain)
+            return len(plain)
+        size, index = 0, 0
+        while True:
+            length = src.read(4)
+            if len(length) != 4:
+                raise ValueError("encrypted file is truncated")
+            frame = fernet.decrypt(src.read(int.from_bytes(length, "big")))
+            if int.from_bytes(frame[:8], "big") != index:
+                raise ValueError("encrypted file's frames are out of order")
+            dst.write(frame[9:])
+            size += len(frame) - 9
+            if frame[8:9] == b"\x01":
+                if src.read(1):
+                    raise ValueError("encrypted file has data after its last frame")
+                return size
+            index += 1
+    except InvalidToken as exc:
+        raise ValueError("encrypted file cannot be decrypted with the configured keys") from exc
 
 
 def lookup_hash(value: str) -> str:

@@ -5,13 +5,14 @@ while a job reads it, and deleted once the import is committed."""
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 
 from villageaid.core import audit, idnumber, pii
@@ -27,40 +28,48 @@ SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
 def roster_import_stage(
-    *, filename: str, content: bytes, actor: Any, village: Area | None
+    *, filename: str, content: bytes | BinaryIO, actor: Any, village: Area | None
 ) -> RosterImport:
+    """Keep the upload encrypted (frame by frame: a 50 MB roster is never whole in
+    memory) and queue its validation."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise ServiceError("只接受 XLSX、XLS 或 CSV 文件", code="bad_file")
-    if not content:
-        raise ServiceError("文件是空的", code="empty_file")
-    token = pii.cipher().encrypt(content)
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
     try:
-        with transaction.atomic():
-            row = RosterImport.objects.create(
-                filename=Path(filename).name, village=village, created_by=actor
+        with tempfile.TemporaryFile() as sealed:
+            if not pii.encrypt_stream(source, sealed):
+                raise ServiceError("文件是空的", code="empty_file")
+            sealed.seek(0)
+            return _stage(
+                filename=filename, suffix=suffix, sealed=sealed, actor=actor, village=village
             )
-            row.upload.save(f"roster-{row.pk}{suffix}.enc", ContentFile(token), save=True)
-            audit.record(
-                actor=actor,
-                action="registry.import.stage",
-                obj=row,
-                area=village,
-                note=row.filename,
-            )
-            row.job = job_start(
-                kind="registry.roster_validate",
-                label=f"校验 {row.filename}",
-                owner=actor,
-                area=village,
-                params={"import_id": row.pk},
-            )
-            row.save(update_fields=["job"])
-    except OSError as exc:  # a full or read-only media disk: nothing is kept
+    except OSError as exc:  # a full or read-only disk: nothing is kept
         raise ServiceError(
             f"服务器存储空间不足或不可写，名册未保存，请联系管理员（{exc.strerror}）",
             code="storage",
         ) from exc
+
+
+def _stage(
+    *, filename: str, suffix: str, sealed: BinaryIO, actor: Any, village: Area | None
+) -> RosterImport:
+    with transaction.atomic():
+        row = RosterImport.objects.create(
+            filename=Path(filename).name, village=village, created_by=actor
+        )
+        row.upload.save(f"roster-{row.pk}{suffix}.enc", File(sealed), save=True)
+        audit.record(
+            actor=actor, action="registry.import.stage", obj=row, area=village, note=row.filename
+        )
+        row.job = job_start(
+            kind="registry.roster_validate",
+            label=f"校验 {row.filename}",
+            owner=actor,
+            area=village,
+            params={"import_id": row.pk},
+        )
+        row.save(update_fields=["job"])
     return row
 
 
@@ -69,11 +78,10 @@ def decrypted(row: RosterImport) -> Iterator[Path]:
     suffix = (
         Path(row.upload.name).suffixes[-2] if len(Path(row.upload.name).suffixes) > 1 else ".xlsx"
     )
-    with row.upload.open("rb") as fh:
-        content = pii.cipher().decrypt(fh.read())
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"roster{suffix}"
-        path.write_bytes(content)
+        with row.upload.open("rb") as src, path.open("wb") as dst:
+            pii.decrypt_stream(src, dst)
         yield path
 
 

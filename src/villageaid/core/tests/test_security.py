@@ -160,3 +160,48 @@ def test_each_role_lands_on_its_work(make_user: Any, role: str, landing: str) ->
     response = Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert LANDING[role] == landing
     assert response["Location"] == reverse(landing)
+
+
+def test_files_are_encrypted_frame_by_frame() -> None:
+    import io
+
+    plain = ("110105194912310029,张三\n" * 5000).encode()
+    sealed = io.BytesIO()
+    assert pii.encrypt_stream(io.BytesIO(plain), sealed, chunk=10_000) == len(plain)
+    data = sealed.getvalue()
+    assert (
+        data.startswith(pii.STREAM_MAGIC) and b"110105" not in data and "张三".encode() not in data
+    )
+    out = io.BytesIO()
+    assert pii.decrypt_stream(io.BytesIO(data), out) == len(plain)
+    assert out.getvalue() == plain
+
+    # Frames: (length, token) pairs after the magic line.
+    frames, at = [], len(pii.STREAM_MAGIC)
+    while at < len(data):
+        n = int.from_bytes(data[at : at + 4], "big")
+        frames.append(data[at : at + 4 + n])
+        at += 4 + n
+    assert len(frames) == -(-len(plain) // 10_000)
+    head = pii.STREAM_MAGIC
+    for broken in (
+        head + b"".join(frames[:-1]),  # the last frame dropped
+        head + frames[1] + frames[0] + b"".join(frames[2:]),  # two frames swapped
+        data + frames[-1],  # a frame appended after the last
+        data[:-5],  # cut inside a frame
+    ):
+        with pytest.raises(ValueError):
+            pii.decrypt_stream(io.BytesIO(broken), io.BytesIO())
+
+
+def test_empty_and_whole_token_files_decrypt() -> None:
+    import io
+
+    sealed = io.BytesIO()
+    assert pii.encrypt_stream(io.BytesIO(b""), sealed) == 0
+    out = io.BytesIO()
+    assert pii.decrypt_stream(io.BytesIO(sealed.getvalue()), out) == 0 and out.getvalue() == b""
+    legacy = pii.cipher().encrypt(b"id_number\n110105194912310029\n")  # before the framed format
+    out = io.BytesIO()
+    pii.decrypt_stream(io.BytesIO(legacy), out)
+    assert out.getvalue() == b"id_number\n110105194912310029\n"
