@@ -4,6 +4,7 @@ the two-no-worries-three-guarantees and drinking-water status."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,23 @@ def _choices(table: dict[str, str]) -> list[tuple[str, str]]:
     return list(table.items())
 
 
+class PathField(models.CharField):
+    """An area path (``/``-separated codes, ``/``-terminated).
+
+    On PostgreSQL the column uses the ``"C"`` collation, so that one plain btree index
+    serves both the subtree match of ``core.access`` (``LIKE 'path%'`` becomes an index
+    range) and ``ORDER BY area_path``: a scoped list then reads its first page straight
+    from the index. Paths are ASCII digits and ``/``, so the order is the same as in
+    any other collation (and as SQLite's binary one).
+    """
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
+
+
 class Household(models.Model):
     code = models.CharField(_("户编号"), max_length=32, unique=True)
     village = models.ForeignKey(
@@ -32,8 +50,8 @@ class Household(models.Model):
         related_name="+",
         verbose_name=_("网格"),
     )
-    area_path = models.CharField(
-        max_length=255, db_index=True, editable=False, help_text=_("网格或村的路径，用于按区域授权")
+    area_path = PathField(
+        max_length=255, editable=False, help_text=_("网格或村的路径，用于按区域授权")
     )
     household_type = models.CharField(
         _("户类型"),
@@ -85,11 +103,15 @@ class Household(models.Model):
         verbose_name_plural = _("农户")
         indexes = [
             models.Index(fields=["village", "household_type", "monitoring_status"]),
-            # Area-scoped lists ordered by code: prefix match on the path, then the code order.
+            # Scoped lists in selectors.LIST_ORDER: the subtree is a range of this index and the
+            # first page is read in index order, without sorting the subtree (see PathField).
+            models.Index(fields=["area_path", "code"], name="household_scope_order"),
+            # The same for the two filters every level uses; their counts are index-only.
             models.Index(
-                fields=["area_path", "code"],
-                name="household_area_code",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                fields=["household_type", "area_path", "code"], name="household_type_scope"
+            ),
+            models.Index(
+                fields=["monitoring_status", "area_path", "code"], name="household_status_scope"
             ),
         ]
 

@@ -10,9 +10,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from villageaid.core import access, idnumber, pii, roles
+from villageaid.core.models import Area
 from villageaid.registry.models import Household, Person, RosterImport
 
 MODULE = roles.Module.REGISTRY
+# The household list's order: by village (or grid), then code. It matches the
+# household_scope_order index, so a scoped page is read from the index in order.
+LIST_ORDER = ("area_path", "code")
 
 
 def households_for(user: Any, action: str = roles.VIEW) -> QuerySet[Household]:
@@ -44,9 +48,11 @@ def household_search(
             )
             rows = rows.filter(Exists(members))
         else:
-            # IN (subquery) is planned as one hashed sub-plan, not a probe per household.
-            named = Person.objects.filter(name__startswith=query).values("household_id")
-            rows = rows.filter(Q(code__startswith=query) | Q(pk__in=named))
+            # One id set (UNION ALL) rather than ``code LIKE … OR id IN (…)``: the OR
+            # forces a scan of the whole scope, the set is joined on the primary key.
+            coded = Household.objects.filter(code__startswith=query).order_by().values("pk")
+            named = Person.objects.filter(name__startswith=query).order_by().values("household_id")
+            rows = rows.filter(pk__in=coded.union(named, all=True))
     for field, value in (filters or {}).items():
         if not value:
             continue
@@ -54,8 +60,15 @@ def household_search(
             rows = rows.filter(risk_types__contains=value)
         elif field == "problem":
             rows = rows.filter(_problem_q(value))
-        elif field in {"household_type", "monitoring_status", "village"}:
-            rows = rows.filter(**{field if field != "village" else "village_id": value})
+        elif field in {"household_type", "monitoring_status"}:
+            rows = rows.filter(**{field: value})
+        elif field == "village":
+            rows = rows.filter(village_id=value)
+            village = Area.objects.filter(code=value).values_list("path", flat=True).first()
+            if village is not None:
+                # Also as a path prefix: the same rows (a household's path lies under its
+                # village), read as a narrow range of the scope index.
+                rows = rows.filter(area_path__startswith=village)
     return rows
 
 

@@ -5,6 +5,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from villageaid.core import access, pii, roles
@@ -17,22 +20,54 @@ PAGE_SIZE = 25  # a phone screen or two; the list is for finding, not reading
 FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "problem")
 
 
+# Only what a list row shows: a county page builds 25 light objects, not 25 full rows.
+LIST_FIELDS = ("code", "village__name", "household_type", "monitoring_status", "risk_types")
+
+
 @access.access(MODULE)
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "") for name in FILTERS}
     rows = selectors.household_search(request.user, query=request.GET.get("q", ""), filters=filters)
-    page = CachedCountPaginator(rows.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = rows.order_by(*selectors.LIST_ORDER).only(*LIST_FIELDS)
+    page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_member_counts(page.object_list)
+    rows_shown = [
+        (
+            reverse("household-card", args=[h.pk]),
+            h.code,
+            h.village.name,
+            labels.HOUSEHOLD_TYPE_LABELS.get(h.household_type, h.household_type),
+            labels.MONITORING_STATUS_LABELS.get(h.monitoring_status, h.monitoring_status),
+            h.risk_types_display,
+            h.member_count,  # type: ignore[attr-defined]
+        )
+        for h in page.object_list
+    ]
+    villages = list(
+        access.visible_areas(request.user).filter(level="village").values_list("code", "name")
+    )
     context: dict[str, Any] = {
         "page": page,
+        # Plain tuples: a template lookup per cell, not a chain of attribute lookups.
+        "rows": rows_shown,
         "q": request.GET.get("q", ""),
         "filters": filters,
-        "villages": access.visible_areas(request.user).filter(level="village"),
+        "village_options": _options(villages, filters["village"]) if len(villages) > 1 else "",
         "risk_labels": labels.RISK_TYPE_LABELS,
         "can_import": access.allowed(request.user, MODULE, roles.EDIT),
         "can_export": access.allowed(request.user, MODULE, roles.EXPORT),
     }
     return render(request, "registry/household_list.html", context)
+
+
+def _options(choices: list[tuple[str, str]], selected: str) -> SafeString:
+    """``<option>`` elements for a long choice list (a county has 400 villages): built
+    in one pass here, the template loop costs more than the rest of the page."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices),
+    )
 
 
 @access.access(MODULE)
