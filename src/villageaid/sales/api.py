@@ -101,7 +101,7 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         raise ServiceError("缺少 Idempotency-Key 请求头", code="idempotency_key_required")
-    lot = selectors.lot_get(request.user, payload.lot, roles.EDIT)
+    lot = selectors.lot_to_sell(request.user, payload.lot)
     customer = None
     if payload.customer is not None:
         customer = selectors.customer_get(request.user, payload.customer, roles.EDIT)
