@@ -5,10 +5,19 @@ this thread writes them in batches through :func:`ingest.readings_ingest` and
 only then acknowledges them (manual QoS-1 acks), so with the persistent MQTT 5
 session a crash loses nothing: unacknowledged messages are redelivered and the
 (sensor, ts) constraint drops the duplicates.
+
+Throughput: an MQTT 5 listener announces a Receive Maximum (``receive_maximum``, 2,000):
+Mosquitto then keeps that many unacknowledged messages in flight to it instead of its
+``max_inflight_messages`` (20), which had capped a listener that acknowledges only after
+its write at a few thousand readings/s. The sensor map is cached (:class:`SensorCache`),
+and the alert rules run in a thread of their own so a slow evaluation does not hold up
+the writes. Mosquitto still queues at most ``max_queued_messages`` (1,000 by default) for
+a session whose listener is away; see ``benchmarks/telemetry.py`` and docs/performance.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -19,12 +28,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from villageaid.greenhouse.ingest import TOPICS, Message, readings_ingest
+from villageaid.greenhouse.ingest import TOPICS, Message, SensorCache, readings_ingest
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +46,13 @@ class Options:
     session_expiry: int = 3600
     max_seconds: float | None = None
     max_messages: int | None = None
-    batch_size: int = 500
-    batch_seconds: float = 1.0
+    batch_size: int = 1000
+    batch_seconds: float = 0.5
     # Write as soon as the broker pauses this long: it sends only a window of unacknowledged
     # QoS-1 messages (Mosquitto's max_inflight_messages, 20 by default) and we ack after writing.
     idle_seconds: float = 0.02
     mqtt_version: int = 5  # 5, or 311 for MQTT 3.1.1 brokers (the demo's embedded amqtt)
+    receive_maximum: int = 2000  # MQTT 5: unacknowledged messages the broker may send us
     evaluate_every: float = 5.0  # seconds between alert evaluations (0: never)
     db_lock: Any = None  # a lock shared with other threads writing the same SQLite file
 
@@ -92,6 +102,8 @@ def _connect(client: mqtt.Client, options: Options) -> None:
         return
     properties = Properties(PacketTypes.CONNECT)
     properties.SessionExpiryInterval = options.session_expiry
+    if options.receive_maximum:
+        properties.ReceiveMaximum = options.receive_maximum
     client.connect(url.hostname or "127.0.0.1", port, clean_start=False, properties=properties)
 
 
@@ -112,7 +124,7 @@ def _next_batch(inbox: queue.Queue[Any], options: Options, wait: float) -> list[
 
 
 def _evaluate_alerts(counts: Counter[str]) -> None:
-    """Run the alert rules after ingest; a failure is logged, never fatal."""
+    """Run the alert rules; a failure is logged, never fatal."""
     from villageaid.greenhouse import alerts
 
     try:
@@ -123,13 +135,33 @@ def _evaluate_alerts(counts: Counter[str]) -> None:
         logger.exception("alert evaluation failed")
 
 
-def _write(client: mqtt.Client, batch: list[Any], counts: Counter[str]) -> None:
-    close_old_connections()
+def _alert_loop(options: Options, counts: Counter[str], stop: threading.Event) -> None:
+    """Evaluate the alert rules every ``evaluate_every`` seconds until ``stop`` is set."""
     try:
-        counts.update(readings_ingest(messages=[message for message, _mid, _qos in batch]))
+        while not stop.wait(options.evaluate_every):
+            close_old_connections()
+            with options.db_lock or contextlib.nullcontext():
+                _evaluate_alerts(counts)
+    finally:
+        connections.close_all()
+
+
+def _write(
+    client: mqtt.Client,
+    batch: list[Any],
+    counts: Counter[str],
+    sensors: SensorCache,
+    db_lock: Any = None,
+) -> None:
+    close_old_connections()
+    messages = [message for message, _mid, _qos in batch]
+    try:
+        with db_lock or contextlib.nullcontext():
+            counts.update(readings_ingest(messages=messages, sensors=sensors))
     except Exception:  # a database outage must not kill the listener; the broker redelivers
         logger.exception("could not store %d telemetry messages", len(batch))
         counts["failed"] += len(batch)
+        sensors.invalidate()  # a sensor deleted since the map was loaded fails the insert
         return
     for _message, mid, qos in batch:
         client.ack(mid, qos)
@@ -147,20 +179,22 @@ def listen(
     _connect(client, options)
     client.loop_start()
     counts: Counter[str] = Counter()
+    sensors = SensorCache()
     deadline = time.monotonic() + options.max_seconds if options.max_seconds else None
-    evaluated = time.monotonic()  # the first alert run comes evaluate_every after start
+    # the first alert run comes evaluate_every after start, then every evaluate_every
+    done = threading.Event()
+    evaluator = None
+    if options.evaluate_every:
+        evaluator = threading.Thread(
+            target=_alert_loop, args=(options, counts, done), name="alerts", daemon=True
+        )
+        evaluator.start()
     try:
         while True:
             wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
             batch = _next_batch(inbox, options, wait)
             if batch:
-                _write(client, batch, counts)
-                if (
-                    options.evaluate_every
-                    and time.monotonic() - evaluated >= options.evaluate_every
-                ):
-                    _evaluate_alerts(counts)
-                    evaluated = time.monotonic()
+                _write(client, batch, counts, sensors, options.db_lock)
             if options.max_messages and counts["messages"] >= options.max_messages:
                 break
             if deadline is not None and time.monotonic() >= deadline:
@@ -168,6 +202,9 @@ def listen(
             if stop is not None and stop.is_set():
                 break
     finally:
+        done.set()
+        if evaluator is not None:
+            evaluator.join(30)
         client.disconnect()
         client.loop_stop()
     logger.info("mqtt listener stopped: %s", dict(counts))

@@ -15,6 +15,10 @@ from villageaid.greenhouse.listener import Options, listen
 
 class Command(BaseCommand):
     help = "Subscribe to greenhouse telemetry (platform JSON, Tasmota, ESPHome) and store it."
+    # No system checks: they import every URL conf and API router (the whole project),
+    # which doubled the time a killed listener needs to be back (the broker queues only
+    # so much for it meanwhile). `villageaid check` runs them at deployment.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--url", default=None, help="broker URL (default settings.MQTT_URL)")
@@ -27,8 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--session-expiry", type=int, default=3600, help="seconds")
         parser.add_argument("--max-seconds", type=float, default=None)
         parser.add_argument("--max-messages", type=int, default=None)
-        parser.add_argument("--batch-size", type=int, default=500)
-        parser.add_argument("--batch-seconds", type=float, default=1.0)
+        parser.add_argument("--batch-size", type=int, default=1000, help="messages per write")
+        parser.add_argument("--batch-seconds", type=float, default=0.5)
+        parser.add_argument(
+            "--receive-maximum",
+            type=int,
+            default=2000,
+            help="MQTT 5: unacknowledged messages the broker may have in flight to us",
+        )
         parser.add_argument("--idle-seconds", type=float, default=0.02)
         parser.add_argument(
             "--alerts-every", type=float, default=5.0, help="seconds between alert runs; 0 = off"
@@ -45,6 +55,7 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
             batch_seconds=options["batch_seconds"],
             idle_seconds=options["idle_seconds"],
+            receive_maximum=options["receive_maximum"],
             evaluate_every=options["alerts_every"],
         )
         try:
