@@ -84,3 +84,46 @@ def test_invalid_payload_is_counted_logged_and_stores_nothing(
     assert (counts["invalid"], counts["readings"]) == (1, 1)
     assert TOPIC in caplog.text
     assert Reading.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_sensor_cache_reloads_for_a_new_sensor_but_not_per_batch(
+    areas: dict[str, Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from villageaid.greenhouse.ingest import SensorCache
+
+    house = house_in(areas["village"])
+    temp = sensor_for(house, "air_temp")
+    cache = SensorCache(ttl=60, miss_reload=0)
+    message = platform("2026-03-15T10:00:00+08:00", air_temp=12.0, air_rh=80.0)
+    counts = readings_ingest(messages=[message], sensors=cache)
+    assert (counts["readings"], counts["unmapped"]) == (1, 1)
+    rh = sensor_for(house, "air_rh")  # registered while the listener runs
+    counts = readings_ingest(
+        messages=[platform("2026-03-15T10:01:00+08:00", air_temp=12.5, air_rh=81.0)],
+        sensors=cache,
+    )
+    assert (counts["readings"], counts["unmapped"]) == (2, 0)
+    with CaptureQueriesContext(connection) as queries:
+        readings_ingest(
+            messages=[platform("2026-03-15T10:02:00+08:00", air_temp=13.0, air_rh=82.0)],
+            sensors=cache,
+        )
+    assert not [q for q in queries if q["sql"].startswith("SELECT")]  # no sensor lookup
+    assert Reading.objects.filter(sensor=rh).count() == 2
+    assert Reading.objects.filter(sensor=temp).count() == 3
+
+
+def test_listener_announces_its_receive_maximum() -> None:
+    from unittest import mock
+
+    from villageaid.greenhouse.listener import Options, _connect
+
+    client = mock.Mock()
+    _connect(client, Options(url="mqtt://broker:1883", client_id="x", receive_maximum=1500))
+    properties = client.connect.call_args.kwargs["properties"]
+    assert properties.ReceiveMaximum == 1500
+    assert client.connect.call_args.kwargs["clean_start"] is False
