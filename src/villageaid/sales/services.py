@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from villageaid.sales.models import (
     LotAdjustment,
     Order,
     Product,
+    jin,
 )
 
 CENT = Decimal("0.01")
@@ -583,7 +584,7 @@ def delivery_run_plan(
         if order.customer and order.customer.lat is not None:
             by_customer.setdefault(order.customer.pk, []).append(order)
     targets = [group[0].customer for group in by_customer.values()]
-    windows = _windows([c.pk for c in targets if c is not None])
+    windows = _windows([c.pk for c in targets if c is not None], date)
     stops = []
     for customer in targets:
         assert customer is not None and customer.lat is not None and customer.lon is not None
@@ -632,10 +633,13 @@ def delivery_run_plan(
     return run
 
 
-def _windows(customer_ids: list[int]) -> dict[int, tuple[dt.time, dt.time]]:
-    """Receiving windows: a hotel's standing order, else none (a day window)."""
+def _windows(customer_ids: list[int], date: dt.date) -> dict[int, tuple[dt.time, dt.time]]:
+    """Receiving windows: a hotel's standing order (the one due that weekday first),
+    else none (a day window)."""
+    weekday = str(date.isoweekday())
     rows = HotelStandingOrder.objects.filter(customer_id__in=customer_ids, active=True)
-    return {row.customer_id: (row.receive_from, row.receive_until) for row in rows}
+    ranked = sorted(rows, key=lambda row: (weekday in row.weekdays, -row.pk))
+    return {row.customer_id: (row.receive_from, row.receive_until) for row in ranked}
 
 
 # --- platform exports -------------------------------------------------------------
@@ -688,33 +692,89 @@ def platform_import(*, lot: Lot, channel: Channel, path: Path, actor: Any) -> di
     return report
 
 
-def standing_orders_place(*, village: Area, date: dt.date, actor: Any) -> list[Order]:
-    """The day's hotel orders from their standing orders, each from the first-expiring
-    lot of the product that can cover it (FEFO); repeated runs place nothing twice."""
-    placed = []
+@dataclass
+class StandingRun:
+    """What a day's standing-order run did: orders placed (or found from an earlier
+    run of the same day) and standing orders skipped, each with its reason."""
+
+    date: dt.date
+    placed: list[Order] = field(default_factory=list)
+    skipped: list[tuple[HotelStandingOrder, str]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "placed": [o.pk for o in self.placed],
+            "skipped": [
+                {"standing": row.pk, "customer": row.customer.name, "reason": reason}
+                for row, reason in self.skipped
+            ],
+        }
+
+
+def standing_orders_due(*, village: Area, date: dt.date) -> list[HotelStandingOrder]:
+    """Active standing orders of the village's customers that deliver on ``date``'s weekday."""
     weekday = str(date.isoweekday())
-    standing = HotelStandingOrder.objects.filter(
-        area_path__startswith=village.path, active=True, weekdays__contains=weekday
-    ).select_related("customer")
-    for row in standing.order_by("pk"):
+    rows = (
+        HotelStandingOrder.objects.filter(area_path__startswith=village.path, active=True)
+        .select_related("customer", "product")
+        .order_by("pk")
+    )
+    return [row for row in rows if weekday in row.weekdays]
+
+
+def standing_orders_place(*, village: Area, date: dt.date, actor: Any) -> StandingRun:
+    """The day's hotel orders from their standing orders (INTERFACES 7, hotels).
+
+    Each due standing order becomes one order, keyed ``standing-<id>-<yyyymmdd>`` so
+    that running the day again places nothing twice. The lot is chosen first expiring
+    first (FEFO) among the product's lots that are harvested by the day and still
+    good on it; a lot that sells out meanwhile (the locked step refuses it) gives way
+    to the next. A standing order no lot can cover is skipped with its reason."""
+    run = StandingRun(date=date)
+    for row in standing_orders_due(village=village, date=date):
+        key = f"standing-{row.pk}-{date:%Y%m%d}"
+        existing = Order.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            run.placed.append(existing)
+            continue
         lots = Lot.objects.filter(
             product_id=row.product_id,
             area_path__startswith=village.path,
-            grams_available__gte=row.grams,
+            harvest_date__lte=date,
             expires_on__gt=date,
         ).order_by("expires_on", "pk")
-        lot = lots.first()
-        if lot is None:
-            continue
-        placed.append(
-            order_place(
-                lot=lot,
-                channel="hotel",
-                grams=row.grams,
-                customer=row.customer,
-                idempotency_key=f"standing-{row.pk}-{date:%Y%m%d}",
-                actor=actor,
-                deliver_on=date,
+        order = None
+        best = 0
+        for lot in lots:
+            best = max(best, lot.grams_available)
+            if lot.grams_available < row.grams:
+                continue
+            try:
+                order = order_place(
+                    lot=lot,
+                    channel="hotel",
+                    grams=row.grams,
+                    customer=row.customer,
+                    idempotency_key=key,
+                    actor=actor,
+                    deliver_on=date,
+                )
+                break
+            except Conflict:  # sold out (or the hotel quota is gone) since the read
+                continue
+        if order is not None:
+            run.placed.append(order)
+        elif not lots.exists():
+            run.skipped.append((row, f"没有{date:%m月%d日}可用（未过期）的{row.product.name}批次"))
+        else:
+            run.skipped.append(
+                (row, f"库存不足：需要 {jin(row.grams)} 斤，单个批次最多 {jin(best)} 斤")
             )
-        )
-    return placed
+    audit.record(
+        actor=actor,
+        action="sales.standing.place",
+        area=village,
+        note=f"{date:%Y-%m-%d}: {len(run.placed)} 单, 跳过 {len(run.skipped)}",
+    )
+    return run
