@@ -149,6 +149,19 @@ def wait_subscribed(client_id: str, seconds: float = 30.0) -> None:
         pub.loop_stop()
 
 
+def clear_sessions(client_ids: list[str]) -> None:
+    """End the listeners' persistent sessions on the broker (a clean start with no expiry)."""
+    for client_id in client_ids:
+        client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
+        )
+        client.connect(BROKER[0], int(BROKER[1]), clean_start=True)
+        client.loop_start()
+        time.sleep(0.2)
+        client.disconnect()
+        client.loop_stop()
+
+
 def publish(rate: float, seconds: float, houses: int, kill_at: float, on_kill: object) -> int:
     """Publish ``rate`` readings/s for ``seconds``; call ``on_kill()`` at ``kill_at`` s."""
     client = mqtt.Client(
@@ -237,7 +250,9 @@ def run(args: argparse.Namespace) -> None:
     prepare(args.houses)
     var = ROOT / "var"
     var.mkdir(exist_ok=True)
-    shared = "bench" if args.listeners > 1 else ""
+    # a fresh group: a persistent session left in a group keeps taking its share of the
+    # messages while nobody reads them (the broker round-robins over sessions, online or not)
+    shared = f"bench{uuid.uuid4().hex[:6]}" if args.listeners > 1 else ""
     client_ids = [f"bench-listen-{uuid.uuid4().hex[:6]}" for _ in range(args.listeners)]
     logs = [var / f"bench_telemetry_listener{i}.log" for i in range(args.listeners)]
     listeners = []
@@ -289,6 +304,7 @@ def run(args: argparse.Namespace) -> None:
     for listener in listeners:
         listener.send_signal(signal.SIGTERM)
         listener.wait(30)
+    clear_sessions(client_ids)
     row = conn.execute(
         """
         SELECT count(*), count(DISTINCT (sensor_id, ts)),
