@@ -137,13 +137,16 @@ def _live_stream(village: Area, product: Product) -> None:
 def _staff_and_platforms(village: Area, product: Product) -> None:
     """32 staff of the city office buy 5 jin each; Meituan and JD listings take quotas."""
     lot = _lot(village, product, "BM-20200410-A", 10, 700)
+    unit = services.customer_create(
+        village=village, actor=None, name="威海市农业农村局（干部职工认购）", buyer_type="staff"
+    )
     for n in range(32):
         at = _at(10 + n % 8, 12, n)
         order = services.order_place(
             lot=lot,
             channel="staff",
             grams=2500,
-            customer=None,
+            customer=unit,
             idempotency_key=f"demo-staff-{n:02d}",
             actor=None,
             at=at,

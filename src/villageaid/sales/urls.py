@@ -11,5 +11,7 @@ urlpatterns = [
     path("groups/", views.group_pick_lists, name="sales-groups"),
     path("groups/<int:pk>/verify/", views.group_verify, name="sales-group-verify"),
     path("ledger/", views.ledger, name="sales-ledger"),
+    path("purchases/export.csv", views.purchases_csv, name="sales-purchases-csv"),
+    path("purchases/export.xlsx", views.purchases_xlsx, name="sales-purchases-xlsx"),
     path("runs/<int:pk>/", views.run_sheet, name="sales-run"),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
-from villageaid.sales import selectors, services
+from villageaid.sales import exports, selectors, services
 
 MODULE = roles.Module.SALES
 
@@ -148,8 +148,36 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "end": end,
         "buyers": selectors.buyer_type_totals(orders),
         "channels": selectors.channel_totals(orders),
+        "can_export": access.allowed(request.user, MODULE, roles.EXPORT),
     }
     return render(request, "sales/ledger.html", context)
+
+
+def _purchases(request: HttpRequest) -> Any:
+    start = _day(request, "start") if request.GET.get("start") else None
+    end = _day(request, "end") if request.GET.get("end") else None
+    return exports.purchases(selectors.orders_for(request.user), start, end)
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@access.access(MODULE, roles.EXPORT)
+def purchases_csv(request: HttpRequest) -> HttpResponse:
+    """832-style purchase statistics (staff and budget-unit purchases) as CSV."""
+    content = exports.purchases_csv(orders=_purchases(request), actor=request.user)
+    return _attachment(content, "text/csv; charset=utf-8", "purchases-832.csv")
+
+
+@access.access(MODULE, roles.EXPORT)
+def purchases_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same as XLSX, with a per-unit summary sheet."""
+    content = exports.purchases_xlsx(orders=_purchases(request), actor=request.user)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attachment(content, xlsx, "purchases-832.xlsx")
 
 
 @access.access(MODULE)
