@@ -76,10 +76,11 @@ def with_member_counts(households: Iterable[Household]) -> list[Household]:
     """Set ``member_count`` (active members) on one page of households: one query."""
     rows = list(households)
     counts = dict(
-        Person.objects.filter(household__in=rows, status="active")
-        .values_list("household")
+        Person.objects.filter(household_id__in=[h.pk for h in rows], status="active")
+        .order_by()
+        .values("household_id")
         .annotate(n=Count("pk"))
-        .values_list("household", "n")
+        .values_list("household_id", "n")
     )
     for household in rows:
         household.member_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from villageaid.core import access, pii, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.paging import CachedCountPaginator
 from villageaid.registry import export, forms, imports, labels, selectors, services
+from villageaid.registry.models import Household
 
 MODULE = roles.Module.REGISTRY
 PAGE_SIZE = 25  # a phone screen or two; the list is for finding, not reading
@@ -31,25 +32,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
     rows = rows.order_by(*selectors.LIST_ORDER).only(*LIST_FIELDS)
     page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_member_counts(page.object_list)
-    rows_shown = [
-        (
-            reverse("household-card", args=[h.pk]),
-            h.code,
-            h.village.name,
-            labels.HOUSEHOLD_TYPE_LABELS.get(h.household_type, h.household_type),
-            labels.MONITORING_STATUS_LABELS.get(h.monitoring_status, h.monitoring_status),
-            h.risk_types_display,
-            h.member_count,  # type: ignore[attr-defined]
-        )
-        for h in page.object_list
-    ]
     villages = list(
         access.visible_areas(request.user).filter(level="village").values_list("code", "name")
     )
     context: dict[str, Any] = {
         "page": page,
-        # Plain tuples: a template lookup per cell, not a chain of attribute lookups.
-        "rows": rows_shown,
+        "rows": _rows(page.object_list),
         "q": request.GET.get("q", ""),
         "filters": filters,
         "village_options": _options(villages, filters["village"]) if len(villages) > 1 else "",
@@ -70,6 +58,26 @@ def _options(choices: list[tuple[str, str]], selected: str) -> SafeString:
         for value, label in choices
     )
     return mark_safe(html)  # noqa: S308 (escaped above)
+
+
+def _rows(households: list[Household]) -> SafeString:
+    """The table rows of one page. Built here rather than in a template loop, which costs
+    ~120 µs a row (a third of the page's CPU); every value is escaped."""
+    card = reverse("household-card", args=[_PK])
+    types, statuses = labels.HOUSEHOLD_TYPE_LABELS, labels.MONITORING_STATUS_LABELS
+    html = "".join(
+        f'<tr><td><a href="{card.replace(str(_PK), str(int(h.pk)))}">{escape(h.code)}</a></td>'
+        f"<td>{escape(h.village.name)}</td>"
+        f"<td>{escape(types.get(h.household_type, h.household_type))}</td>"
+        f"<td>{escape(statuses.get(h.monitoring_status, h.monitoring_status))}</td>"
+        f"<td>{escape(h.risk_types_display)}</td>"
+        f"<td>{int(h.member_count)}</td></tr>\n"  # type: ignore[attr-defined]
+        for h in households
+    )
+    return mark_safe(html)  # noqa: S308 (escaped above)
+
+
+_PK = 987654321  # stands for the primary key in the card URL, reversed once a page
 
 
 @access.access(MODULE)
