@@ -2,8 +2,8 @@
 roster import commit or of a screening run, restart it, and check that nothing is
 lost, nothing is duplicated and the user is told what to do.
 
-On its own PostgreSQL database ``villageaid_drill_worker`` (dropped and created
-again; nothing else is touched):
+On its own PostgreSQL database ``villageaid_drill_worker_<pid>`` (created, and dropped
+at the end unless ``--keep``; nothing else is touched):
 
 1. migrate, load the demo areas and, for ``screening``, a synthetic registry of
    ``--persons`` people in Beima with a medical-claims file for a share of them;
@@ -42,7 +42,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-DB = "villageaid_drill_worker"
+DB = f"villageaid_drill_worker_{os.getpid()}"  # two drills at once never share one
 LOG = open(os.environ.get("DRILL_WORKER_LOG", os.devnull), "ab")  # noqa: SIM115
 HOST = "127.0.0.1"
 
@@ -55,6 +55,23 @@ def fresh_database() -> str:
     for sql in (f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)", f"CREATE DATABASE {DB}"):
         sh("psql", "-h", HOST, "-U", "postgres", "-d", "postgres", "-c", sql)
     return f"postgres://postgres@{HOST}:5432/{DB}"
+
+
+def drop_database() -> None:
+    from django.db import connections
+
+    connections.close_all()
+    sh(
+        "psql",
+        "-h",
+        HOST,
+        "-U",
+        "postgres",
+        "-d",
+        "postgres",
+        "-c",
+        f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)",
+    )
 
 
 def worker() -> subprocess.Popen[bytes]:
@@ -266,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what", choices=["screening", "import"], required=True)
     parser.add_argument("--persons", type=int, default=40_000)
     parser.add_argument("--kill-after", type=float, default=0.5, help="seconds of running")
+    parser.add_argument("--keep", action="store_true", help="keep the drill's database")
     options = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = fresh_database()
     media = tempfile.TemporaryDirectory(prefix="drill-media-")  # shared with the workers
@@ -279,10 +297,15 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", verbosity=0)
     started = time.monotonic()
-    result = drill_screening(options) if options.what == "screening" else drill_import(options)
+    try:
+        result = drill_screening(options) if options.what == "screening" else drill_import(options)
+    finally:
+        media.cleanup()
+        if not options.keep:
+            drop_database()
     result["seconds"] = round(time.monotonic() - started, 1)
+    result["database"] = DB
     print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
-    media.cleanup()
     return 0 if result["ok"] else 1
 
 
