@@ -250,6 +250,19 @@ def _subscribed(log: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> None:
+    """The benchmark; listeners still running when it fails are killed (no orphan keeps
+    the database open or its broker session alive)."""
+    listeners: list[subprocess.Popen[bytes]] = []
+    try:
+        _run(args, listeners)
+    finally:
+        for listener in listeners:
+            if listener.poll() is None:
+                listener.kill()
+                listener.wait()
+
+
+def _run(args: argparse.Namespace, listeners: list[subprocess.Popen[bytes]]) -> None:
     prepare(args.houses)
     var = ROOT / "var"
     var.mkdir(exist_ok=True)
@@ -258,7 +271,6 @@ def run(args: argparse.Namespace) -> None:
     shared = f"bench{uuid.uuid4().hex[:6]}" if args.listeners > 1 else ""
     client_ids = [f"bench-listen-{uuid.uuid4().hex[:6]}" for _ in range(args.listeners)]
     logs = [var / f"bench_telemetry_listener{i}.log" for i in range(args.listeners)]
-    listeners = []
     for client_id, log in zip(client_ids, logs, strict=True):
         log.write_text("")
         listeners.append(start_listener(client_id, log, shared))
