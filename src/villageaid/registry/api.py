@@ -52,7 +52,8 @@ def households(
     request: HttpRequest, q: str = "", household_type: str = "", monitoring_status: str = ""
 ) -> Any:
     filters = {"household_type": household_type, "monitoring_status": monitoring_status}
-    return selectors.household_search(request.user, query=q, filters=filters).order_by("code")
+    rows = selectors.household_search(request.user, query=q, filters=filters)
+    return rows.order_by(*selectors.LIST_ORDER)  # the scope index's order, as on the page
 
 
 @router.get("/households/{household_id}", response=HouseholdDetail)

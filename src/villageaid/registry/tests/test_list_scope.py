@@ -90,3 +90,12 @@ def test_area_path_sorts_bytewise_on_postgresql(areas: Any) -> None:
             "WHERE table_name = 'registry_household' AND column_name = 'area_path'"
         )
         assert cursor.fetchone() == ("C",)
+
+
+@pytest.mark.django_db
+def test_api_list_in_the_same_order(areas: Any, make_user: Any) -> None:
+    household_in(areas["neighbour"], "A-10")
+    household_in(areas["village"], "Z-10")
+    client = client_for(make_user(Role.TOWNSHIP))
+    items = client.get("/api/v1/registry/households").json()["items"]
+    assert [item["code"] for item in items] == ["Z-10", "A-10"]
