@@ -22,6 +22,9 @@ MATERIALISED = {"pf", "hf", "stays", "stay_sums"}
 class Plan:
     statements: list[tuple[str, str]]
     rule_codes: list[str]
+    # Relations to materialise: MATERIALISED plus the rules other rules read (``uses``),
+    # which would otherwise be computed once per reference.
+    materialised: frozenset[str] = frozenset(MATERIALISED)
 
 
 def compile_plan(catalogue: Catalogue, present: set[str], *, dialect: str = "duckdb") -> Plan:
@@ -41,7 +44,8 @@ def compile_plan(catalogue: Catalogue, present: set[str], *, dialect: str = "duc
             (f"ev_{rule.code}", _rule_statement(rule.code, rule.sql(ctx), params, dialect=dialect))
         )
     statements.append(("ev_all", _union(codes)))
-    return Plan(statements, codes)
+    used = {f"ev_{code}" for rule, _ in runnable for code in rule.uses if code in codes}
+    return Plan(statements, codes, frozenset(MATERIALISED | used))
 
 
 def _rule_statement(code: str, body: str, params: dict[str, object], *, dialect: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from villageaid.screening.engine.catalogue import Catalogue, build_catalogue
-from villageaid.screening.engine.compile import MATERIALISED, Plan, compile_plan
+from villageaid.screening.engine.compile import Plan, compile_plan
 from villageaid.screening.engine.derived import mask_sql
 from villageaid.screening.engine.loader import Staged, new_workdir, stage_all
 
@@ -80,6 +80,9 @@ def run_screening(
     con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
+        # Row order inside a table means nothing to the engine (clues are sorted at the end):
+        # let DuckDB write tables from all threads without keeping insertion order.
+        con.execute("SET preserve_insertion_order = false")
         return _run(
             con,
             registry_dir=Path(registry_dir),
@@ -151,6 +154,8 @@ def _run(
             execute_on_spark(con, plan, staged, workdir)
         else:
             execute_on_duckdb(con, plan)
+        drop_intermediates(con, plan, staged)
+        say("building clues")
         clues = fetch_clues(con, catalogue, plan)
     say(f"{len(clues)} clues")
     return _result(catalogue, staged, clues, engine, time.perf_counter() - started)
@@ -160,21 +165,17 @@ def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     for name, sql in plan.statements:
         # Rules stay views: ``ev_all`` runs them all in one parallel pipeline instead of
         # writing every rule's rows twice.
-        kind = "TABLE" if name in MATERIALISED or name == "ev_all" else "VIEW"
+        kind = "TABLE" if name in plan.materialised or name == "ev_all" else "VIEW"
         con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
 
 def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan) -> list[Clue]:
     """Group ``ev_all`` into one clue per (rule, household) with JSON evidence."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE rule_meta "
-        "(code VARCHAR, ord INTEGER, kind VARCHAR, risk_type VARCHAR, severity VARCHAR)"
-    )
     meta = [
-        (r.code, n, r.kind, r.risk_type, catalogue.params[r.code]["severity"])
-        for n, r in enumerate(catalogue.rules)
+        (r.code, r.kind, r.risk_type, str(catalogue.params[r.code]["severity"]))
+        for r in catalogue.rules
     ]
-    con.executemany("INSERT INTO rule_meta VALUES (?, ?, ?, ?, ?)", meta)
+    order = " ".join(f"WHEN '{code}' THEN {n}" for n, (code, *_rest) in enumerate(meta))
     # Evidence is built in SQL: one JSON object per row, concatenated per clue. This is
     # several times cheaper than ``to_json(list(struct_pack(...)))`` on DuckDB.
     item = (
@@ -185,16 +186,30 @@ def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan
     # No ORDER BY inside the aggregate: an ordered aggregate sorts per group and doubles the
     # cost of this query. Evidence order is therefore unspecified; compare it as a set
     # (``reference.canonical``); the Django side sorts the items of the clues it stores.
+    # Only the rule's position travels back: its code, kind, risk type and severity are
+    # shared Python strings, not one copy per clue.
     rows = con.execute(
-        f"SELECT e.rule_code, m.kind, e.household_code, h.village_code, m.risk_type, "
-        f"m.severity, '[' || string_agg({item}, ',') || ']' "
-        "FROM (SELECT DISTINCT * FROM ev_all) e JOIN rule_meta m ON m.code = e.rule_code "
+        f"SELECT CASE e.rule_code {order} END AS ord, e.household_code, h.village_code, "
+        f"'[' || string_agg({item}, ',') || ']' "
+        "FROM (SELECT DISTINCT * FROM ev_all) e "
         "LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
         "FROM stg_households GROUP BY household_code) h ON h.household_code = e.household_code "
-        "GROUP BY e.rule_code, m.ord, m.kind, e.household_code, h.village_code, m.risk_type, "
-        "m.severity ORDER BY m.ord, e.household_code"
+        "GROUP BY ALL ORDER BY ord, e.household_code"
     ).fetchall()
-    return [Clue(*row) for row in rows]
+    clues: list[Clue] = []
+    append = clues.append
+    for n, household, village, evidence in rows:
+        code, kind, risk_type, severity = meta[n]
+        append(Clue(code, kind, household, village, risk_type, severity, evidence))
+    return clues
+
+
+def drop_intermediates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: Staged) -> None:
+    """Free the memory of the relations the clue query no longer needs (``ev_all`` and
+    ``stg_households`` stay)."""
+    names = [*(f"stg_{n}" for n in sorted(staged.present)), "stg_persons", *plan.materialised]
+    for name in names:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _result(
@@ -242,17 +257,17 @@ def write_clues_csv(result: ScreeningResult, path: Path | str, run_id: str) -> i
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        for c in result.clues:
-            writer.writerow(
-                (
-                    run_id,
-                    c.rule_code,
-                    c.kind,
-                    c.household_code,
-                    c.village_code or "",
-                    c.risk_type or "",
-                    c.severity,
-                    c.evidence,
-                )
+        writer.writerows(
+            (
+                run_id,
+                c.rule_code,
+                c.kind,
+                c.household_code,
+                c.village_code or "",
+                c.risk_type or "",
+                c.severity,
+                c.evidence,
             )
+            for c in result.clues
+        )
     return len(result.clues)

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import sqlglot
 
-from villageaid.screening.engine.compile import MATERIALISED, Plan
+from villageaid.screening.engine.compile import Plan
 from villageaid.screening.engine.loader import Staged
 
 _lock = threading.Lock()
@@ -62,7 +62,7 @@ def execute_on_spark(
         spark.read.parquet(f"{path}.parquet").createOrReplaceTempView(name)
     for name, sql in plan.statements:
         frame = spark.sql(to_spark_sql(sql))
-        if name in MATERIALISED:
+        if name in plan.materialised:
             frame = frame.localCheckpoint()  # cut the lineage once, like a DuckDB table
         frame.createOrReplaceTempView(name)
     out = workdir / "spark_out"
