@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -146,23 +146,69 @@ def _alert_loop(options: Options, counts: Counter[str], stop: threading.Event) -
         connections.close_all()
 
 
+RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits between writes while the database is down
+
+
+def _store(batch: list[Any], counts: Counter[str], sensors: SensorCache, db_lock: Any) -> bool:
+    close_old_connections()
+    try:
+        with db_lock or contextlib.nullcontext():
+            counts.update(readings_ingest(messages=[m for m, _mid, _qos in batch], sensors=sensors))
+    except Exception:  # a database outage must not kill the listener
+        logger.exception("could not store %d telemetry messages", len(batch))
+        counts["failed"] += len(batch)
+        sensors.invalidate()  # a sensor deleted since the map was loaded fails the insert
+        return False
+    return True
+
+
+def _database_up() -> bool:
+    try:
+        close_old_connections()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        connection.close()
+        return False
+    return True
+
+
 def _write(
     client: mqtt.Client,
     batch: list[Any],
     counts: Counter[str],
     sensors: SensorCache,
     db_lock: Any = None,
+    give_up: Any = lambda: False,
+    wait: Any = time.sleep,
 ) -> None:
-    close_old_connections()
-    messages = [message for message, _mid, _qos in batch]
-    try:
-        with db_lock or contextlib.nullcontext():
-            counts.update(readings_ingest(messages=messages, sensors=sensors))
-    except Exception:  # a database outage must not kill the listener; the broker redelivers
-        logger.exception("could not store %d telemetry messages", len(batch))
-        counts["failed"] += len(batch)
-        sensors.invalidate()  # a sensor deleted since the map was loaded fails the insert
-        return
+    """Store a batch, then acknowledge it.
+
+    A failed write is retried, not left: the broker resends an unacknowledged message only
+    when the listener reconnects, so a batch given up would stay in flight, and once Receive
+    Maximum of them did the broker would stop sending. While the database is down the batch
+    waits (``RETRY_SECONDS``) until it is back or ``give_up()`` (the listener stops; nothing
+    is acknowledged, so the next start gets it again). While the database answers, a batch
+    that fails twice is split, and a message that fails alone is logged, counted as
+    ``rejected`` and acknowledged, so one bad message cannot stall the park."""
+    attempt = 0
+    while not _store(batch, counts, sensors, db_lock):
+        if _database_up():
+            attempt += 1
+            if attempt < 2:
+                continue  # a deadlock between listeners, a stale sensor map: once more
+            if len(batch) > 1:
+                half = len(batch) // 2
+                for part in (batch[:half], batch[half:]):
+                    _write(client, part, counts, sensors, db_lock, give_up, wait)
+                return
+            counts["rejected"] += 1
+            logger.error("rejected the telemetry message on %s", batch[0][0].topic)
+            break
+        if give_up():
+            return
+        wait(RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)])
+        attempt += 1
     for _message, mid, qos in batch:
         client.ack(mid, qos)
 
@@ -189,12 +235,24 @@ def listen(
             target=_alert_loop, args=(options, counts, done), name="alerts", daemon=True
         )
         evaluator.start()
+
+    def give_up() -> bool:
+        return (stop is not None and stop.is_set()) or (
+            deadline is not None and time.monotonic() >= deadline
+        )
+
+    def pause(seconds: float) -> None:
+        if stop is not None:
+            stop.wait(seconds)
+        else:
+            time.sleep(seconds)
+
     try:
         while True:
             wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
             batch = _next_batch(inbox, options, wait)
             if batch:
-                _write(client, batch, counts, sensors, options.db_lock)
+                _write(client, batch, counts, sensors, options.db_lock, give_up, pause)
             if options.max_messages and counts["messages"] >= options.max_messages:
                 break
             if deadline is not None and time.monotonic() >= deadline:
