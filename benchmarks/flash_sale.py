@@ -3,19 +3,25 @@ concurrent connections against a running server on PostgreSQL, each buyer
 retrying with the same Idempotency-Key. Targets: zero oversold, every accepted
 order exactly once, at least 300 orders/s, p95 under 300 ms.
 
-It starts no server. Two steps, both documented here:
+It starts no server. Two steps, both documented here (the figures in
+docs/performance.md were taken exactly like this):
 
     createdb -h 127.0.0.1 -U postgres va_flash
+    export VILLAGEAID_TESTING=1 ALLOWED_HOSTS=127.0.0.1 HTTPS=0 DEBUG=0
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/va_flash
-    # serve runs with DEBUG off: it needs SECRET_KEY, PII_ENCRYPTION_KEYS, PII_HASH_KEY,
-    # ALLOWED_HOSTS=127.0.0.1 and, on plain-HTTP loopback, HTTPS=0 (see .env.example)
+    # (VILLAGEAID_TESTING=1 stands for SECRET_KEY, PII_ENCRYPTION_KEYS and PII_HASH_KEY
+    # on a loopback test; a real server sets them, see .env.example)
     .venv/bin/villageaid migrate
     # 1. prepare: adds a sales user, an API token and a fresh 1,100-jin lot with a
     #    live-stream session (quota 1,100 jin) to DATABASE_URL; prints the flags for step 2
     .venv/bin/python benchmarks/flash_sale.py prepare
-    .venv/bin/villageaid serve --bind 127.0.0.1:8765 &
-    # 2. race, through the HTTP API only
-    .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8765 --token va_... --lot N
+    .venv/bin/villageaid serve --bind 127.0.0.1:8799 --workers 4 --threads 8 &
+    # 2. race, through the HTTP API only; --server-pid adds the server's CPU seconds
+    .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
+        --token va_... --lot N --server-pid $!
+    # the box's ceiling for a trivial request over the same 50 connections
+    .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
+        --token va_... --lot N --ceiling --buyers 2000
 
 Each buyer asks for 2 jin (so 550 buyers can be served and 450 must be told
 sold_out), then repeats the same request ``--retries`` times with the same key.
@@ -138,11 +144,15 @@ def race(args: argparse.Namespace) -> int:
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
     for thread in threads:
         thread.start()
+    server_cpu = cpu_seconds(args.server_pid)
+    client_cpu = time.process_time()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = cpu_seconds(args.server_pid) - server_cpu
 
     accepted = {k: {oid for s, oid in v if s in (200, 201)} for k, v in results.items()}
     accepted = {k: ids for k, ids in accepted.items() if ids}
@@ -170,7 +180,11 @@ def race(args: argparse.Namespace) -> int:
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
         "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
+        "client_cpu_s": round(client_cpu, 2),
     }
+    if args.server_pid:
+        figures["server_cpu_s"] = round(server_cpu, 2)
+        figures["server_cpu_ms_per_request"] = round(1000 * server_cpu / len(latencies), 2)
     for name, value in figures.items():
         print(f"{name:>16}: {value}")
     for line in errors[:5]:
@@ -204,6 +218,27 @@ def ceiling(args: argparse.Namespace) -> int:
     print(f"healthz p50_ms: {1000 * statistics.median(latencies):.1f}")
     print(f"healthz p95_ms: {1000 * latencies[int(0.95 * (len(latencies) - 1))]:.1f}")
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and its children (the gunicorn workers), from /proc."""
+    if not pid:
+        return 0.0
+    pids = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            pids += [int(p) for p in fh.read().split()]
+    except OSError:
+        return 0.0
+    total = 0
+    for one in pids:
+        try:
+            with open(f"/proc/{one}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def server_side(args: argparse.Namespace) -> tuple[int, int]:
@@ -248,6 +283,9 @@ def main() -> int:
     run.add_argument("--connections", type=int, default=50)
     run.add_argument("--retries", type=int, default=1, help="repeats of each buyer's key")
     run.add_argument("--run-id", default=f"flash-{int(time.time())}")
+    run.add_argument(
+        "--server-pid", type=int, default=0, help="gunicorn master: report its workers' CPU"
+    )
     run.add_argument(
         "--ceiling", action="store_true", help="only measure GET /healthz over the connections"
     )
