@@ -237,6 +237,10 @@ TASKS = {
 
 MQTT_URL = env("MQTT_URL", "mqtt://127.0.0.1:1883")
 MQTT_TOPIC_PREFIX = env("MQTT_TOPIC_PREFIX", "villageaid")
+# Greenhouse readings: raw rows kept this many days once rolled up; rollups kept longer.
+GREENHOUSE_RAW_DAYS = envint("GREENHOUSE_RAW_DAYS", 30)
+GREENHOUSE_ROLLUP_5MIN_DAYS = envint("GREENHOUSE_ROLLUP_5MIN_DAYS", 400)
+GREENHOUSE_ROLLUP_HOUR_DAYS = envint("GREENHOUSE_ROLLUP_HOUR_DAYS", 3660)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Group-robot webhooks (WeCom / DingTalk) for escalations and alerts, comma-separated.
 WEBHOOK_URLS = envlist("WEBHOOK_URLS")
