@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from villageaid.conftest import client_for
 from villageaid.core.errors import Conflict
+from villageaid.core.models import AuditEvent
 from villageaid.core.roles import Role
 from villageaid.sales import selectors, services
 from villageaid.sales.models import ChannelQuota, LedgerEntry, Lot, Order
@@ -183,3 +184,34 @@ def test_api_lots_are_area_scoped(areas: Any, make_user: Any) -> None:
     lot_in(areas["neighbour"], jin=3, code="OTHER")
     response = client_for(make_user(Role.SALES)).get("/api/v1/sales/lots")
     assert [row["code"] for row in response.json()["items"]] == ["OWN"]
+
+
+@pytest.mark.parametrize(("short", "grams"), [("lot", 6000), ("quota", 2500)])
+def test_locked_step_refuses_what_a_stale_early_read_let_through(
+    areas: Any, monkeypatch: Any, short: str, grams: int
+) -> None:
+    """Under a race the unlocked early read is stale; the lot's conditional decrement and
+    the quota's CHECK decide, and a refusal rolls back the order and its audit row."""
+    lot = lot_in(areas["village"], jin=10)  # 5,000 g
+    services.quota_set(lot=lot, channel=services.channel_get("hotel"), grams=2000, actor=None)
+    stale = services._OrderContext(
+        grams_available=10**6,
+        area_path=lot.area_path,
+        quota_left=10**6,
+        price_per_jin=Decimal(90),
+        session_id=None,
+        buyer_type="hotel",
+        reserve_minutes=60,
+        existing_id=None,
+    )
+    monkeypatch.setattr(services, "_order_context", lambda *args: stale)
+    audits = AuditEvent.objects.count()
+    with pytest.raises(Conflict) as caught:
+        services.order_place(
+            lot=lot, channel="hotel", grams=grams, customer=None, idempotency_key=short, actor=None
+        )
+    lot.refresh_from_db()
+    assert caught.value.code == "sold_out"
+    assert (lot.grams_available, ChannelQuota.objects.get(lot=lot).grams_remaining) == (5000, 2000)
+    assert not Order.objects.exists()
+    assert AuditEvent.objects.count() == audits
