@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 Value = int | Decimal | float | None
@@ -277,23 +277,33 @@ def sales_yuan(path: str, start: dt.date, end: dt.date) -> Decimal:
     "greenhouse-park",
 )
 def greenhouse_temp_in_band_pct(path: str, start: dt.date, end: dt.date) -> float | None:
-    """Share of air-temperature readings inside the morel band (5–18 °C) in the period."""
-    from villageaid.greenhouse.models import Reading
+    """Share of air-temperature readings inside the morel band (5–18 °C) in the period.
+
+    Read from the 5-minute rollups, which outlive the raw readings (retention deletes those
+    after ``GREENHOUSE_RAW_DAYS``; the yearly refresh recomputes every month), plus the raw
+    readings not rolled up yet. A bucket wholly inside the band counts all its readings in,
+    one wholly outside none; a bucket whose readings cross a band edge within its five
+    minutes counts by its mean (the one approximation)."""
+    from villageaid.greenhouse.models import Reading, ReadingRollup
+    from villageaid.greenhouse.rollups import rolled_up_to
     from villageaid.greenhouse.stages import STAGES
 
     band = STAGES["fruiting"]
-    rows = Reading.objects.filter(
-        sensor__house__park__area_path__startswith=path,
-        sensor__key="air_temp",
-        ts__date__range=(start, end),
-    )
-    counts = rows.aggregate(
-        total=Count("pk"),
-        inside=Count("pk", filter=Q(value__gte=band.temp_min_c, value__lte=band.temp_max_c)),
-    )
-    if not counts["total"]:
+    low, high = band.temp_min_c, band.temp_max_c
+    scope = {"sensor__house__park__area_path__startswith": path, "sensor__key": "air_temp"}
+    wholly_in = Q(minimum__gte=low, maximum__lte=high)
+    crossing = ~wholly_in & Q(maximum__gte=low, minimum__lte=high)
+    mean_in = Q(total__gte=F("count") * low, total__lte=F("count") * high)
+    rolled = ReadingRollup.objects.filter(
+        **scope, width=ReadingRollup.FIVE_MINUTES, start__date__range=(start, end)
+    ).aggregate(n=Sum("count"), n_in=Sum("count", filter=wholly_in | (crossing & mean_in)))
+    fresh = Reading.objects.filter(
+        **scope, pk__gt=rolled_up_to(), ts__date__range=(start, end)
+    ).aggregate(n=Count("pk"), n_in=Count("pk", filter=Q(value__gte=low, value__lte=high)))
+    n = (rolled["n"] or 0) + fresh["n"]
+    if not n:
         return None
-    return round(100 * counts["inside"] / counts["total"], 1)
+    return round(100 * ((rolled["n_in"] or 0) + fresh["n_in"]) / n, 1)
 
 
 def by_key() -> dict[str, Figure]:

@@ -161,6 +161,36 @@ def test_greenhouse_time_in_band(areas: Any, make_user: Any, harvests: Any) -> N
 
 
 @pytest.mark.django_db
+def test_greenhouse_time_in_band_outlives_the_raw_readings(
+    areas: Any, make_user: Any, harvests: Any
+) -> None:
+    """Retention deletes raw readings after 30 days; the yearly refresh recomputes April
+    in December from the rollups and gets the same figure."""
+    from django.utils import timezone
+
+    from villageaid.greenhouse.models import Reading, Sensor
+    from villageaid.greenhouse.rollups import readings_retention, rollup_readings
+    from villageaid.reports.services import indicators_compute
+
+    sensor = Sensor.objects.create(house=harvests["own"], key="air_temp", unit="°C")
+    at = timezone.make_aware(dt.datetime(2020, 4, 1, 10))
+    values = [12.0] * 5 + [3.0] * 5 + [17.0, 17.5, 18.5, 19.0, 19.5]  # in, out, crossing
+    for minute, value in enumerate(values):
+        Reading.objects.create(sensor=sensor, ts=at + dt.timedelta(minutes=minute), value=value)
+    village = areas["village"]
+    before = indicators_compute(area=village, start=dt.date(2020, 4, 1), end=dt.date(2020, 4, 30))
+    assert before["greenhouse_temp_in_band_pct"] == 46.7  # 7 of 15 readings, exact
+
+    rollup_readings()
+    readings_retention(now=timezone.make_aware(dt.datetime(2020, 12, 1)), keep_raw_days=30)
+    assert not Reading.objects.exists()
+    after = indicators_compute(area=village, start=dt.date(2020, 4, 1), end=dt.date(2020, 4, 30))
+    # Whole buckets: 10:00–10:04 all in (5), 10:05–10:09 all out, 10:10–10:14 crosses 18 °C
+    # with a mean of 18.3 °C: counted out. 5 of 15.
+    assert after["greenhouse_temp_in_band_pct"] == round(100 * 5 / 15, 1)
+
+
+@pytest.mark.django_db
 def test_refresh_stores_days_months_and_years(areas: Any, harvests: Any) -> None:
     from villageaid.reports.models import Indicator
     from villageaid.reports.services import indicators_refresh
