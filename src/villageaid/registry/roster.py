@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from villageaid.core import idnumber
+from villageaid.core.sheets import safe_cell
 from villageaid.registry import labels
 
 __all__ = [
@@ -120,7 +121,6 @@ VillageExists = Callable[[str], bool]
 _HEADER_SCAN_ROWS = 30
 _PROGRESS_EVERY = 2000
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RosterError(ValueError):
@@ -385,14 +385,6 @@ def _converter(name: str) -> Callable[[object], str]:
         return memo[key]
 
     return remembered
-
-
-def safe_cell(value: Any) -> Any:
-    """A value safe to put in a spreadsheet cell: text that a spreadsheet program would read as
-    a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 # --- reading rows ---------------------------------------------------------------------------

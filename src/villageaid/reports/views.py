@@ -98,7 +98,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
-    from villageaid.registry.roster import safe_cell
+    from villageaid.core.sheets import safe_cell
 
     context = _context(request)
     book = Workbook()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from villageaid.core import audit
+from villageaid.core.sheets import safe_cell
 from villageaid.sales.channels import CHANNELS, BuyerType
 from villageaid.sales.models import Order, jin
 
@@ -44,13 +45,6 @@ HEADERS = [
 ]
 SUMMARY_HEADERS = ["采购单位", "采购类型", "订单数", "数量（斤）", "金额（元）"]
 NO_UNIT = "（未登记单位）"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def purchases(
