@@ -12,7 +12,6 @@ dicts are strings in the INTERFACES 2.1 form, exactly what :func:`write_intercha
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -27,6 +26,7 @@ from typing import IO, Any
 
 from villageaid.core import idnumber
 from villageaid.core.sheets import safe_cell
+from villageaid.core.textfiles import sniff_encoding
 from villageaid.registry import labels
 
 __all__ = [
@@ -467,23 +467,10 @@ def _workbook_tables(opened: Path | IO[bytes]) -> Iterator[_Table]:
 
 
 def _detect_encoding(raw: IO[bytes]) -> str:
-    """UTF-8 (BOM or not) when the whole file decodes as UTF-8, else GB18030."""
-    start = raw.read(4)
-    raw.seek(0)
-    if start.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        for chunk in iter(lambda: raw.read(1 << 20), b""):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    raw.seek(0)
-    return encoding
+        return sniff_encoding(raw)
+    except ValueError as exc:
+        raise RosterError(f"CSV 文件{exc}") from None
 
 
 def _csv_table(opened: Path | IO[bytes]) -> _Table:
