@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gc
 import resource
 import time
 from collections import Counter
@@ -32,6 +33,7 @@ CSV_COLUMNS = (
     "evidence",
 )
 Progress = Callable[[str], None]
+FETCH_BATCH = 100_000
 
 
 @dataclass(unsafe_hash=True)
@@ -188,19 +190,38 @@ def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan
     # (``reference.canonical``); the Django side sorts the items of the clues it stores.
     # Only the rule's position travels back: its code, kind, risk type and severity are
     # shared Python strings, not one copy per clue.
-    rows = con.execute(
+    # Millions of new tuples and clues would set off the cyclic garbage collector again and
+    # again (none of them can form a cycle): pause it while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _clue_objects(con, meta, order, item)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _clue_objects(
+    con: duckdb.DuckDBPyConnection,
+    meta: list[tuple[str, str, str | None, str]],
+    order: str,
+    item: str,
+) -> list[Clue]:
+    result = con.execute(
         f"SELECT CASE e.rule_code {order} END AS ord, e.household_code, h.village_code, "
         f"'[' || string_agg({item}, ',') || ']' "
         "FROM (SELECT DISTINCT * FROM ev_all) e "
         "LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
         "FROM stg_households GROUP BY household_code) h ON h.household_code = e.household_code "
         "GROUP BY ALL ORDER BY ord, e.household_code"
-    ).fetchall()
+    )
     clues: list[Clue] = []
     append = clues.append
-    for n, household, village, evidence in rows:
-        code, kind, risk_type, severity = meta[n]
-        append(Clue(code, kind, household, village, risk_type, severity, evidence))
+    # In batches: the rows of one batch, not of the whole run, exist as tuples at once.
+    while rows := result.fetchmany(FETCH_BATCH):
+        for n, household, village, evidence in rows:
+            code, kind, risk_type, severity = meta[n]
+            append(Clue(code, kind, household, village, risk_type, severity, evidence))
     return clues
 
 
