@@ -205,3 +205,17 @@ def test_empty_and_whole_token_files_decrypt() -> None:
     out = io.BytesIO()
     pii.decrypt_stream(io.BytesIO(legacy), out)
     assert out.getvalue() == b"id_number\n110105194912310029\n"
+
+
+@pytest.mark.django_db
+def test_a_session_ended_elsewhere_is_ended_here(cadre: Any) -> None:
+    """A logout handled by another server worker deletes the session row; this worker must
+    not go on serving the session from a cache of its own."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    assert client.post("/accounts/login/", {"username": cadre.username, "password": PASSWORD})
+    assert client.get("/registry/households/").status_code == 200
+    Session.objects.all().delete()  # the other worker's logout
+    response = client.get("/registry/households/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
