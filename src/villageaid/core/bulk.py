@@ -45,30 +45,41 @@ def _copy(model: type[Model], fields: Sequence[Any], rows: Sequence[Sequence[Any
             copy.write_row(row)
 
 
-def insert_with_history(model: type[M], objs: list[M], *, key: str, user: Any = None) -> None:
+def _reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` primary keys drawn from the table's own sequence, in one round trip."""
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, count],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def insert_with_history(model: type[M], objs: list[M], *, key: str = "", user: Any = None) -> None:
     """Insert ``objs`` (with history rows) and set their primary keys.
 
-    ``key`` names a unique field used to read the new primary keys back after ``COPY``.
+    On PostgreSQL the keys are drawn from the table's sequence first and written with the
+    rows by ``COPY``, so nothing has to be read back. ``key`` is no longer needed; it is
+    accepted for the callers that still name their unique field.
     """
     if not objs:
         return
     if connection.vendor != "postgresql":
         bulk_create_with_history(objs, model, batch_size=2000, default_user=user)
         return
-    fields = _columns(model)
+    pk = model._meta.pk
+    assert pk is not None
+    for obj, new_id in zip(objs, _reserve_ids(model, len(objs)), strict=True):
+        obj.pk = new_id
+    fields = [pk, *_columns(model)]
     _copy(
         model,
         fields,
         # pre_save fills auto_now fields the way Model.save() would.
         [[_value(f, f.pre_save(o, True)) for f in fields] for o in objs],
     )
-    ids: dict[Any, int] = {}
-    values = [getattr(o, key) for o in objs]
-    for start in range(0, len(values), 10_000):
-        chunk = values[start : start + 10_000]
-        ids.update(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
-    for obj in objs:
-        obj.pk = ids[getattr(obj, key)]
     _copy_history(model, objs, user)
 
 
