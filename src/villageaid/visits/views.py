@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +15,14 @@ from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
 from villageaid.visits import selectors, services
 from villageaid.visits.forms import VisitForm
-from villageaid.visits.models import ANSWER_LABELS, CHECKLIST, METHODS, MUST_VISIT_LABELS, Finding
+from villageaid.visits.models import (
+    ANSWER_LABELS,
+    CHECKLIST,
+    METHODS,
+    MUST_VISIT_LABELS,
+    DueVisit,
+    Finding,
+)
 
 MODULE = roles.Module.VISITS
 
@@ -29,7 +37,9 @@ def _day(value: str | None, default: dt.date) -> dt.date:
 @access.access(MODULE)
 def visits_today(request: HttpRequest) -> HttpResponse:
     today = _day(request.GET.get("on"), timezone.localdate())
-    due = selectors.due_for(request.user, on=today).order_by("status", "due_on")
+    # Overdue first, then by date: what is late is what the helper must do first.
+    overdue_first = Case(When(status=DueVisit.Status.OVERDUE, then=0), default=1)
+    due = selectors.due_for(request.user, on=today).order_by(overdue_first, "due_on")
     must = [
         (household, [MUST_VISIT_LABELS[r] for r in reasons])
         for household, reasons in selectors.must_visit_list(request.user, on=today)[:100]
