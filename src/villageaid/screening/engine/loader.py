@@ -1,14 +1,13 @@
 # ruff: noqa: S608  (SQL is assembled from checked catalogue values, never user text)
 """Reading input files into typed DuckDB staging tables ``stg_<dataset>``.
 
-CSV may be UTF-8 (with or without BOM) or GB18030; the encoding is detected
-and GB18030 is transcoded to a temporary UTF-8 copy. Parquet is read as is.
+CSV may be UTF-8 (with or without BOM), UTF-16 with a BOM or GB18030; the encoding is
+detected (core.textfiles) and anything but UTF-8 is transcoded to a temporary UTF-8 copy. Parquet is read as is.
 Every value is cast from its text form, so CSV and Parquet stage identically.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from villageaid.core import idnumber
+from villageaid.core.textfiles import sniff_encoding
 from villageaid.screening.engine.datasets import DEPARTMENT, REGISTRY, Dataset
 from villageaid.screening.engine.derived import id_chunks_sql, id_core_ok_from_chunks_sql
 
@@ -48,7 +48,8 @@ def find_file(directory: Path, name: str) -> Path | None:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8`` or ``gb18030``; raises :class:`InputError` when neither decodes."""
+    """``utf-8``, ``utf-8-sig``, ``utf-16`` or ``gb18030`` (names Python's ``open`` takes);
+    raises :class:`InputError` when none decodes."""
     return _scan(path)[0]
 
 
@@ -61,40 +62,20 @@ def file_checksum(path: Path) -> str:
 
 
 def _scan(path: Path) -> tuple[str, str]:
-    """Encoding and SHA-256 of a text file in one pass (a second only for GB18030)."""
+    """Encoding and SHA-256 of a text file, hashed on the way through core's detector."""
     digest = hashlib.sha256()
-    decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
     with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-        if utf8:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                utf8 = False
-    if utf8:
-        return "utf-8", digest.hexdigest()
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 or GB18030 text") from None
-    return "gb18030", digest.hexdigest()
+        try:
+            encoding = sniff_encoding(handle, digest=digest)
+        except ValueError:
+            raise InputError(f"{path}: not UTF-8 or GB18030 text") from None
+    return encoding, digest.hexdigest()
 
 
-def _transcode(path: Path, workdir: Path) -> Path:
+def _transcode(path: Path, workdir: Path, encoding: str) -> Path:
     target = workdir / f"{path.stem}.utf8.csv"
     with (
-        path.open("r", encoding="gb18030", newline="") as src,
+        path.open("r", encoding=encoding, newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
     ):
         while chunk := src.read(CHUNK):
@@ -114,8 +95,8 @@ def attach_file(con: duckdb.DuckDBPyConnection, path: Path, relation: str, workd
         source = f"read_parquet({_quote(str(path))})"
     else:
         encoding, checksum = _scan(path)
-        if encoding == "gb18030":
-            path = _transcode(path, workdir)
+        if encoding not in ("utf-8", "utf-8-sig"):  # DuckDB reads UTF-8 and skips a BOM
+            path = _transcode(path, workdir, encoding)
         source = (
             f"read_csv({_quote(str(path))}, header = true, all_varchar = true, delim = ',', "
             "quote = '\"', escape = '\"', sample_size = -1)"

@@ -52,6 +52,17 @@ def test_gb18030_and_bom_inputs_work(tmp_path: Path) -> None:
     assert {c.rule_code for c in result.clues} >= {"R12", "A05"}
 
 
+def test_utf16_export_works_like_utf8(tmp_path: Path) -> None:
+    """Excel's "Unicode text" export is UTF-16 with a BOM: transcoded, same clues."""
+    registry, src = world(tmp_path)
+    line = "id_number,death_date\n" + PID + ",2010-01-01\n"
+    (src / "deaths.csv").write_text(line, encoding="utf-8")
+    expected = run_screening(registry_dir=registry, sources_dir=src, as_of=AS_OF).clues
+    (src / "deaths.csv").write_bytes(line.encode("utf-16"))
+    assert run_screening(registry_dir=registry, sources_dir=src, as_of=AS_OF).clues == expected
+    assert "A05" in {c.rule_code for c in expected}
+
+
 def test_parquet_works_and_matches_csv(tmp_path: Path) -> None:
     registry, src = world(tmp_path)
     (src / "deaths.csv").write_text(f"id_number,death_date\n{PID},2010-01-01\n")
