@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases import selectors
 from villageaid.core import access, roles
@@ -27,14 +28,17 @@ def case_cards(user: Any) -> list[Card]:
         ]
         cards.append(
             Card(
-                title="待我办理的监测案件", count=due.count(), url=reverse("case-list"), items=items
+                title=_("待我办理的监测案件"),
+                count=due.count(),
+                url=reverse("case-list"),
+                items=items,
             )
         )
     overdue = selectors.case_search(user, {"overdue": "1"}, timezone.localdate())
     if overdue.exists():
         cards.append(
             Card(
-                title="超期案件",
+                title=_("超期案件"),
                 count=overdue.count(),
                 url=reverse("case-list") + "?overdue=1",
                 tone="danger",

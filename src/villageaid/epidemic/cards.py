@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
 from villageaid.core.dashboard import Card
@@ -18,9 +19,9 @@ def gate_today(user: Any) -> list[Card]:
     today = selectors.today_summary(user)
     tone = "danger" if today["fevers"] or today["open_alerts"] else "success"
     items = [
-        (f"发热 {today['fevers']} 人", reverse("epidemic-passages")),
-        (f"漏测体温 {today['missed_rounds']} 人", reverse("epidemic-rounds")),
-        (f"未处理预警 {today['open_alerts']} 条", reverse("epidemic-alerts")),
+        (_("发热 %(n)s 人") % {"n": today["fevers"]}, reverse("epidemic-passages")),
+        (_("漏测体温 %(n)s 人") % {"n": today["missed_rounds"]}, reverse("epidemic-rounds")),
+        (_("未处理预警 %(n)s 条") % {"n": today["open_alerts"]}, reverse("epidemic-alerts")),
     ]
     url_name = (
         "epidemic-gate"
@@ -29,7 +30,7 @@ def gate_today(user: Any) -> list[Card]:
     )
     cards = [
         Card(
-            title="卡口今日登记",
+            title=_("卡口今日登记"),
             count=today["passages"],
             url=reverse(url_name),
             items=items,
@@ -40,10 +41,14 @@ def gate_today(user: Any) -> list[Card]:
     if missing and selectors.workers_for(user).exists():
         cards.append(
             Card(
-                title="消毒提醒",
+                title=_("消毒提醒"),
                 url=reverse("epidemic-disinfection"),
                 items=[
-                    (f"今天还没有{p}消毒记录", reverse("epidemic-disinfection")) for p in missing
+                    (
+                        _("今天还没有%(place)s消毒记录") % {"place": p},
+                        reverse("epidemic-disinfection"),
+                    )
+                    for p in missing
                 ],
                 tone="warning",
             )

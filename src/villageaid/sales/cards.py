@@ -20,7 +20,11 @@ def sales_cards(user: Any) -> list[dashboard.Card]:
     today = timezone.localdate()
     soon = selectors.lots_in_stock(user).filter(expires_on__lte=today + dt.timedelta(days=2))
     items = [
-        (f"{lot.code} · {lot.jin_available} 斤 · {lot.expires_on:%m-%d}", reverse("sales-lots"))
+        (
+            _("%(lot)s · %(jin)s 斤 · %(expires)s")
+            % {"lot": lot.code, "jin": lot.jin_available, "expires": f"{lot.expires_on:%m-%d}"},
+            reverse("sales-lots"),
+        )
         for lot in soon[:5]
     ]
     items += [
