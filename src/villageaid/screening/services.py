@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ import duckdb
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.core import audit
 from villageaid.core.models import Area, JobProgress
@@ -228,6 +230,29 @@ def _datasets_for(run: ScreeningRun) -> list[DepartmentDataset]:
     return list(chosen.values())
 
 
+def progress_text(message: str) -> str:
+    """The engine reports its steps in English (for the command line); the run page shows
+    them in the user's language."""
+    if found := re.fullmatch(r"running (\d+) rules on (\w+)", message):
+        return _("运行 %(n)s 条规则（%(engine)s）") % {"n": found[1], "engine": found[2]}
+    if found := re.fullmatch(r"(\d+) clues", message):
+        return _("%(n)s 条线索") % {"n": found[1]}
+    steps = {
+        "registry snapshot": _("读取农户快照"),
+        "reading input files": _("读取数据文件"),
+        "building clues": _("生成线索"),
+        "pushing clues": _("推送线索"),
+    }
+    return steps.get(message, message)
+
+
+def skip_text(reason: str) -> str:
+    """A rule's skip reason from the engine, for the run page."""
+    if reason.startswith("missing dataset "):
+        return _("缺少数据集 %(names)s") % {"names": reason.removeprefix("missing dataset ")}
+    return reason
+
+
 def run_execute(
     run: ScreeningRun,
     *,
@@ -243,7 +268,7 @@ def run_execute(
     def say(message: str) -> None:
         step[0] = min(step[0] + 1, RUN_STEPS - 1)
         if progress is not None:
-            progress.update(step[0], RUN_STEPS, message)
+            progress.update(step[0], RUN_STEPS, progress_text(message))
 
     run.status = ScreeningRun.Status.RUNNING
     run.save(update_fields=["status"])
@@ -311,7 +336,12 @@ def run_execute(
             after={"clues": run.clue_count, "pushed": run.pushed_count},
         )
     if progress is not None:
-        progress.update(RUN_STEPS, RUN_STEPS, f"{run.clue_count} clues, {run.pushed_count} new")
+        progress.update(
+            RUN_STEPS,
+            RUN_STEPS,
+            _("%(clues)s 条线索，新推送 %(new)s 条")
+            % {"clues": run.clue_count, "new": run.pushed_count},
+        )
     return run
 
 

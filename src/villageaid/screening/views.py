@@ -97,6 +97,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "chart": selectors.clue_counts(request.user, run),
         "counts": sorted(run.counts.items()),
+        "skipped": [(code, services.skip_text(reason)) for code, reason in run.skipped.items()],
         "visible": selectors.clues_for(request.user).filter(run=run).count(),
     }
     return render(request, "screening/run_detail.html", context)
