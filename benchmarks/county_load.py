@@ -32,7 +32,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -42,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from loopback import free_port, session_for, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 TOWNSHIPS, VILLAGES_PER_TOWNSHIP = 20, 10
@@ -112,18 +113,6 @@ def create_database(db: str) -> str:
         c.execute(f"DROP DATABASE IF EXISTS {db}")
         c.execute(f"CREATE DATABASE {db}")
     return f"postgres://postgres@127.0.0.1:5432/{db}"
-
-
-def session_for(user: Any) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return str(store.session_key)
 
 
 def prepare(args: argparse.Namespace) -> dict[str, Any]:
@@ -412,25 +401,6 @@ def _merge(jobs: list[Any], connections: int, interleave: bool = False) -> list[
     for n, (_k, request) in enumerate(flat):
         merged[n % connections][1].append(request)
     return merged
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not start")
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ import argparse
 import http.client
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+from loopback import free_port, session_for, wait_for
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "villageaid.settings")
 os.environ.setdefault("VILLAGEAID_TESTING", "1")
@@ -89,40 +90,13 @@ def load_registry(persons: int) -> list[str]:
     return villages
 
 
-def session_for(username: str, role: str, area: str) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
+def user_session(username: str, role: str, area: str) -> str:
     from villageaid.accounts.models import User
     from villageaid.core.models import Area
 
     user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
     user.areas.set([Area.objects.get(code=area)])
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return str(store.session_key)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("server did not start")
+    return session_for(user)
 
 
 def user_loop(
@@ -307,9 +281,9 @@ def main() -> None:
     # The township is one in the middle of the county, not the first in code order.
     township = villages[len(villages) // 2][:9] + "000"
     kinds = {
-        "village cadre": session_for("bench-cadre", "cadre", villages[0]),
-        "township": session_for("bench-township-mid", "township", township),
-        "county": session_for("bench-county", "county", "371003000000"),
+        "village cadre": user_session("bench-cadre", "cadre", villages[0]),
+        "township": user_session("bench-township-mid", "township", township),
+        "county": user_session("bench-county", "county", "371003000000"),
     }
     wanted = {k.strip() for k in args.kinds.split(",")}
     kinds = {k: v for k, v in kinds.items() if k.split()[-1] in wanted}
