@@ -3,17 +3,13 @@ nothing is lost and nothing duplicated (see scripts/drills/mqtt_listener_kill.py
 
 from __future__ import annotations
 
-import json
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from villageaid.conftest import require_service
 
-ROOT = Path(__file__).resolve().parents[2]
+from .runner import run_drill
 
 
 def _up(port: int) -> bool:
@@ -32,21 +28,13 @@ def test_listener_killed_mid_stream_loses_and_duplicates_nothing() -> None:
         require_service("Mosquitto", "127.0.0.1:1883")
     if not _up(5432):
         require_service("PostgreSQL", "127.0.0.1:5432")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "drills" / "mqtt_listener_kill.py"),
-            *("--rate", "500", "--seconds", "10", "--houses", "200", "--kill-at", "5"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    result, code, stderr = run_drill(
+        "mqtt_listener_kill",
+        *("--rate", "500", "--seconds", "10", "--houses", "200", "--kill-at", "5"),
         timeout=240,
     )
-    out = run.stdout
-    result = json.loads(out[out.index("{") : out.rindex("}") + 1])
     assert result["published_readings"] == 5000
     assert result["lost"] == 0, result
     assert result["duplicated"] == 0, result
     assert result["stored_readings"] == 5000
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert code == 0, stderr

@@ -5,17 +5,13 @@ shared 5432) is restarted while `villageaid serve` answers a request loop;
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from villageaid.conftest import require_service
 
-ROOT = Path(__file__).resolve().parents[2]
+from .runner import run_drill
 
 
 @pytest.mark.slow
@@ -24,22 +20,14 @@ def test_database_restart_under_load_recovers() -> None:
     for tool in ("pg_createcluster", "pg_ctlcluster", "pg_dropcluster"):
         if shutil.which(tool) is None:
             require_service("PostgreSQL", f"{tool} is needed for a private drill cluster")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "drills" / "pg_restart.py"),
-            *("--seconds", "16", "--down-at", "5", "--down-for", "3", "--threads", "2"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    result, code, stderr = run_drill(
+        "pg_restart",
+        *("--seconds", "16", "--down-at", "5", "--down-for", "3", "--threads", "2"),
         timeout=240,
     )
-    out = run.stdout
-    result = json.loads(out[out.index("{") : out.rindex("}") + 1])
     assert result["before"]["requests"] > 0 and result["before"]["non_200"] == 0, result
     assert result["healthz_while_down"] == [503], result
     assert result["recovery_seconds"] is not None, result
     assert result["after_recovery"]["requests"] > 0, result
     assert result["after_recovery"]["non_200"] == 0, result
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert code == 0, stderr

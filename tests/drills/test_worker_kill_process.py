@@ -5,28 +5,16 @@ duplicated, and the job and the run say that the work was interrupted
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .runner import run_drill
 
 
-def _drill(*args: str) -> dict[str, object]:
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "drills" / "worker_kill.py"), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=420,
-    )
-    out = run.stdout
-    assert "{" in out, run.stderr[-3000:]
-    result: dict[str, object] = json.loads(out[out.index("{") : out.rindex("}") + 1])
-    assert run.returncode == 0, result
+def _drill(*args: str) -> dict[str, Any]:
+    result, code, _stderr = run_drill("worker_kill", *args)
+    assert code == 0, result
     return result
 
 
