@@ -148,6 +148,19 @@ def get_for(
         raise Http404 from None
 
 
+def check_row(user: Any, module: str, action: str, area_path: str) -> None:
+    """:func:`get_for`'s decision for one row whose area path the caller has already
+    read (a hot path that reads the row with its own SQL): ``Http404`` when the user
+    may not see it, ``PermissionDenied`` when they may see but not ``action`` it.
+    Modules narrowed beyond the area subtree must load rows through :func:`get_for`."""
+    if not user.is_superuser and (module, getattr(user, "role", "")) in _NARROWINGS:
+        raise TypeError(f"{module} is narrowed for this role: load the row through get_for")
+    if not (allowed(user, module, roles.VIEW) and in_area(user, area_path)):
+        raise Http404
+    if not allowed(user, module, action):
+        raise PermissionDenied
+
+
 def visible_areas(user: Any) -> QuerySet[Area]:
     return Area.objects.filter(area_q(user, "path"))
 

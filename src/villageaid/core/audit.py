@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from villageaid.core.bulk import insert_one
 from villageaid.core.models import Area, AuditEvent
 
 
@@ -25,7 +26,7 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=_actor(actor),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
@@ -35,3 +36,4 @@ def record(
         after=after,
         note=note[:255],
     )
+    return insert_one(event)  # every service write passes here: no per-call SQL compiling

@@ -1,18 +1,22 @@
-"""Fast inserts for large imports: PostgreSQL ``COPY`` for the rows and their
-django-simple-history rows; ``bulk_create`` elsewhere.
+"""Fast inserts: for large imports PostgreSQL ``COPY`` for the rows and their
+django-simple-history rows (``bulk_create`` elsewhere); for hot paths one row
+through a statement built once per model.
 
 The ORM's ``bulk_create`` spends most of its time preparing values field by
 field; ``COPY`` streams plain tuples. Used by roster imports, where 100,000
-persons must commit in well under a minute.
+persons must commit in well under a minute. ``insert_one`` is for the few
+requests that must be cheap (an order in a flash sale and its audit row): the
+ORM's ``save()`` compiles the same INSERT anew each time, about 0.4 ms of CPU.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import AutoField, Model
+from django.db.models import AutoField, Model, signals
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -101,3 +105,37 @@ def _copy_history(model: type[Model], objs: list[Any], user: Any) -> None:
             row.append(_value(f, value))
         rows.append(row)
     _copy(history, fields, rows)
+
+
+@cache
+def _insert_sql(model: type[Model], vendor: str) -> tuple[str, tuple[Any, ...], bool]:
+    fields = tuple(_columns(model))
+    pk = model._meta.pk
+    assert pk is not None
+    quote = connection.ops.quote_name
+    returning = connection.features.can_return_columns_from_insert
+    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(  # noqa: S608 (names from the model)
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        f" RETURNING {quote(pk.column)}" if returning else "",
+    )
+    return sql, fields, returning
+
+
+def insert_one(obj: M) -> M:
+    """INSERT one new row for ``obj`` (auto primary key) and set its key, as
+    ``save(force_insert=True)`` would, from SQL built once per model. Sends no
+    signals, so models that have receivers (history, caches) are refused."""
+    model = type(obj)
+    for signal in (signals.pre_save, signals.post_save):
+        if signal.has_listeners(model):
+            raise TypeError(f"{model.__name__} has save receivers: use save()")
+    sql, fields, returning = _insert_sql(model, connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj

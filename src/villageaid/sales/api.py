@@ -101,17 +101,18 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         raise ServiceError("缺少 Idempotency-Key 请求头", code="idempotency_key_required")
-    lot = selectors.lot_to_sell(request.user, payload.lot)
     customer = None
     if payload.customer is not None:
         customer = selectors.customer_get(request.user, payload.customer, roles.EDIT)
+    # The lot is scoped inside order_place (core.access.check_row on the row it reads).
     order = services.order_place(
-        lot=lot,
+        lot=payload.lot,
         channel=payload.channel,
         grams=_grams(payload.quantity_jin),
         customer=customer,
         idempotency_key=key,
         actor=request.user,
+        scope_user=request.user,
     )
     return Status(201, order)
 

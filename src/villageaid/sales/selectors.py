@@ -42,13 +42,6 @@ def lot_get(user: Any, pk: int, action: str = roles.VIEW) -> Lot:
     return lot
 
 
-def lot_to_sell(user: Any, pk: int) -> Lot:
-    """The lot an order is placed on, scoped for editing: only its id, product and area
-    path, since order placement reads stock, quota and price itself in one query."""
-    lot: Lot = _get(Lot.objects.only("id", "product_id", "area_path"), user, pk, roles.EDIT)
-    return lot
-
-
 def lots_in_stock(user: Any) -> QuerySet[Lot]:
     """Lots with stock left, first expiring first (FEFO)."""
     return lots_for(user).filter(grams_available__gt=0).order_by("expires_on", "pk")

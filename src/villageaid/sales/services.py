@@ -17,9 +17,11 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
-from villageaid.core import audit
+from villageaid.core import access, audit, roles
+from villageaid.core.bulk import insert_one
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.core.models import Area
 from villageaid.sales import platforms, routing
@@ -46,6 +48,7 @@ from villageaid.sales.models import (
 CENT = Decimal("0.01")
 LIVESTREAM = "livestream"
 COMMUNITY = "community"
+MODULE = roles.Module.SALES
 
 
 def channel_get(code: str) -> Channel:
@@ -209,7 +212,8 @@ SELECT l.grams_available,
          ORDER BY s.opened_at DESC, s.id DESC LIMIT 1),
        c.buyer_type,
        c.reserve_minutes,
-       (SELECT o.id FROM sales_order o WHERE o.idempotency_key = %(key)s)
+       (SELECT o.id FROM sales_order o WHERE o.idempotency_key = %(key)s),
+       (SELECT o.lot_id FROM sales_order o WHERE o.idempotency_key = %(key)s)
   FROM sales_lot l
   JOIN sales_product p ON p.id = l.product_id
   LEFT JOIN sales_channel c ON c.code = %(channel)s
@@ -237,6 +241,7 @@ class _OrderContext:
     buyer_type: str
     reserve_minutes: int
     existing_id: int | None
+    existing_lot_id: int | None
 
 
 def _order_context(lot_id: int, channel_code: str, key: str) -> _OrderContext | None:
@@ -251,12 +256,12 @@ def _order_context(lot_id: int, channel_code: str, key: str) -> _OrderContext | 
         return None
     # SQLite hands decimals back as floats: through str, two places, as the column holds.
     price = Decimal(str(row[3])).quantize(CENT)
-    return _OrderContext(row[0], row[1], row[2], price, row[4], row[5], row[6], row[7])
+    return _OrderContext(row[0], row[1], row[2], price, row[4], row[5], row[6], row[7], row[8])
 
 
 def order_place(
     *,
-    lot: Lot,
+    lot: Lot | int,
     channel: Channel | str,
     grams: int,
     customer: Customer | None,
@@ -266,19 +271,35 @@ def order_place(
     at: dt.datetime | None = None,
     price_per_jin: Decimal | None = None,
     deliver_on: dt.date | None = None,
+    scope_user: Any = None,
 ) -> Order:
-    """Reserve ``grams`` of ``lot`` for ``channel``; a repeated key returns the first order."""
+    """Reserve ``grams`` of ``lot`` for ``channel``; a repeated key returns the first order.
+
+    With ``scope_user`` (the API), the lot is checked against that user's areas through
+    ``core.access.check_row`` on the row this function reads anyway, so an unknown or
+    invisible lot is a 404 and a lot the user may only view a 403. A key already used
+    for an order on another lot is refused, never answered with that order."""
     if not idempotency_key or len(idempotency_key) > 100:
         raise ServiceError("需要 Idempotency-Key（1–100 个字符）", code="idempotency_key")
     if grams <= 0:
         raise ServiceError("数量必须大于零", code="invalid_quantity")
     code = channel.code if isinstance(channel, Channel) else channel
-    context = _order_context(lot.pk, code, idempotency_key)
-    if context is None:  # first order of a registered channel: create its row, read again
-        channel_get(code)
-        context = _order_context(lot.pk, code, idempotency_key)
-        assert context is not None
+    lot_id = lot.pk if isinstance(lot, Lot) else lot
+    try:
+        context = _order_context(lot_id, code, idempotency_key)
+        if context is None:  # first order of a registered channel: create its row, read again
+            channel_get(code)
+            context = _order_context(lot_id, code, idempotency_key)
+            assert context is not None
+    except Lot.DoesNotExist:
+        if scope_user is None:
+            raise
+        raise Http404 from None
+    if scope_user is not None:
+        access.check_row(scope_user, MODULE, roles.EDIT, context.area_path)
     if context.existing_id is not None:
+        if context.existing_lot_id != lot_id:
+            raise Conflict("该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused")
         return Order.objects.get(pk=context.existing_id)
     # An unlocked, early sold-out answer; passing it proves nothing, the locked step decides.
     if context.grams_available < grams or (
@@ -289,7 +310,7 @@ def order_place(
     price = price_per_jin if price_per_jin is not None else context.price_per_jin
     order = Order(
         idempotency_key=idempotency_key,
-        lot_id=lot.pk,
+        lot_id=lot_id,
         channel_id=code,
         customer=customer,
         buyer_type=customer.buyer_type if customer else context.buyer_type,
@@ -312,6 +333,10 @@ def order_place(
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
+        if existing.lot_id != lot_id:
+            raise Conflict(
+                "该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused"
+            ) from None
         return existing
     return order
 
@@ -325,7 +350,7 @@ def _order_insert_and_take(order: Order, *, actor: Any) -> None:
     two statements and the commit. A same-key request that committed meanwhile
     makes the INSERT fail on the unique key (``order_place`` then answers with
     that order); a failed decrement rolls the order back."""
-    order.save(force_insert=True)
+    insert_one(order)
     audit.record(
         actor=actor,
         action="sales.order.place",

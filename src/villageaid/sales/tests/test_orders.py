@@ -203,6 +203,7 @@ def test_locked_step_refuses_what_a_stale_early_read_let_through(
         buyer_type="hotel",
         reserve_minutes=60,
         existing_id=None,
+        existing_lot_id=None,
     )
     monkeypatch.setattr(services, "_order_context", lambda *args: stale)
     audits = AuditEvent.objects.count()
