@@ -113,6 +113,7 @@ class Client:
 def race(args: argparse.Namespace) -> int:
     results: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
     latencies: list[float] = []
+    by_answer: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(args.connections + 1)
@@ -136,6 +137,8 @@ def race(args: argparse.Namespace) -> int:
                 elapsed = time.perf_counter() - began
                 order_id = data.get("id") if isinstance(data, dict) else None
                 with lock:
+                    answer = "sold_out" if status == 409 else "repeat" if results[key] else "new"
+                    by_answer[answer].append(elapsed)
                     latencies.append(elapsed)
                     results[key].append((status, order_id))
                     if status not in (200, 201, 409):
@@ -145,6 +148,7 @@ def race(args: argparse.Namespace) -> int:
     for thread in threads:
         thread.start()
     server_cpu = cpu_seconds(args.server_pid)
+    pg_cpu = cpu_seconds(args.pg_pid)
     client_cpu = time.process_time()
     start.wait()
     began = time.perf_counter()
@@ -153,6 +157,7 @@ def race(args: argparse.Namespace) -> int:
     wall = time.perf_counter() - began
     client_cpu = time.process_time() - client_cpu
     server_cpu = cpu_seconds(args.server_pid) - server_cpu
+    pg_cpu = cpu_seconds(args.pg_pid) - pg_cpu
 
     accepted = {k: {oid for s, oid in v if s in (200, 201)} for k, v in results.items()}
     accepted = {k: ids for k, ids in accepted.items() if ids}
@@ -175,16 +180,26 @@ def race(args: argparse.Namespace) -> int:
         "duplicates": duplicates,
         "errors": len(errors),
         "wall_s": round(wall, 2),
-        "orders_per_s": round(len(accepted) / wall, 1),
-        "requests_per_s": round(len(latencies) / wall, 1),
+        # Every POST is an order request answered (a new order, the same order again for
+        # a repeated key, or 409 sold_out); accepted orders are the new ones only.
+        "order_requests_per_s": round(len(latencies) / wall, 1),
+        "accepted_orders_per_s": round(len(accepted) / wall, 1),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
         "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
         "client_cpu_s": round(client_cpu, 2),
     }
+    for answer in ("new", "repeat", "sold_out"):
+        times = sorted(by_answer[answer])
+        if times:
+            figures[f"p95_ms_{answer}"] = round(1000 * times[int(0.95 * (len(times) - 1))], 1)
     if args.server_pid:
         figures["server_cpu_s"] = round(server_cpu, 2)
         figures["server_cpu_ms_per_request"] = round(1000 * server_cpu / len(latencies), 2)
+    if args.pg_pid:
+        figures["postgres_cpu_s"] = round(pg_cpu, 2)
+        figures["postgres_cpu_ms_per_request"] = round(1000 * pg_cpu / len(latencies), 2)
+    figures["load_average_1m"] = os.getloadavg()[0]
     for name, value in figures.items():
         print(f"{name:>16}: {value}")
     for line in errors[:5]:
@@ -221,7 +236,8 @@ def ceiling(args: argparse.Namespace) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its children (the gunicorn workers), from /proc."""
+    """User + system CPU of ``pid`` and its live children (the gunicorn workers, the
+    PostgreSQL backends) plus the children it has reaped, from /proc."""
     if not pid:
         return 0.0
     pids = [pid]
@@ -238,6 +254,8 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        if one == pid:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: reaped children
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -285,6 +303,12 @@ def main() -> int:
     run.add_argument("--run-id", default=f"flash-{int(time.time())}")
     run.add_argument(
         "--server-pid", type=int, default=0, help="gunicorn master: report its workers' CPU"
+    )
+    run.add_argument(
+        "--pg-pid",
+        type=int,
+        default=0,
+        help="PostgreSQL postmaster (first line of postmaster.pid): report its backends' CPU",
     )
     run.add_argument(
         "--ceiling", action="store_true", help="only measure GET /healthz over the connections"

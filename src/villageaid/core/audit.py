@@ -16,6 +16,29 @@ def _actor(actor: Any) -> Any:
     return actor
 
 
+def event(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    area: Area | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """The unsaved event (for a caller that writes it inside a larger statement)."""
+    return AuditEvent(
+        actor=_actor(actor),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        area=area,
+        before=before,
+        after=after,
+        note=note[:255],
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -26,14 +49,7 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    event = AuditEvent(
-        actor=_actor(actor),
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        area=area,
-        before=before,
-        after=after,
-        note=note[:255],
+    """Write one audit event (every service write passes here: no per-call SQL compiling)."""
+    return insert_one(
+        event(actor=actor, action=action, obj=obj, area=area, before=before, after=after, note=note)
     )
-    return insert_one(event)  # every service write passes here: no per-call SQL compiling

@@ -139,3 +139,40 @@ def insert_one(obj: M) -> M:
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+@cache
+def _select_parts(
+    model: type[Model], prefix: str, expressions: tuple[tuple[str, str], ...], vendor: str
+) -> tuple[str, str, tuple[Any, ...]]:
+    fields = tuple(_columns(model))
+    given = dict(expressions)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    select = ", ".join(
+        given.get(f.attname) or f"CAST(%({prefix}{i})s AS {f.db_type(connection)})"
+        for i, f in enumerate(fields)
+    )
+    return columns, select, tuple((i, f) for i, f in enumerate(fields) if f.attname not in given)
+
+
+def insert_select_parts(
+    obj: Model, prefix: str, expressions: dict[str, str] | None = None
+) -> tuple[str, str, dict[str, Any]]:
+    """The pieces of ``INSERT INTO table (columns) SELECT values FROM ...`` for ``obj``, to
+    write a new row inside a larger statement (e.g. only when a CTE's row exists):
+    the column list, the typed select list with named placeholders ``%(prefixN)s`` and
+    their parameters. ``expressions`` replaces some fields' values with SQL (e.g. the
+    id an earlier CTE returned). The same refusal of models with save receivers as
+    :func:`insert_one`."""
+    model = type(obj)
+    for signal in (signals.pre_save, signals.post_save):
+        if signal.has_listeners(model):
+            raise TypeError(f"{model.__name__} has save receivers: use save()")
+    columns, select, fields = _select_parts(
+        model, prefix, tuple(sorted((expressions or {}).items())), connection.vendor
+    )
+    params = {
+        f"{prefix}{i}": f.get_db_prep_save(f.pre_save(obj, True), connection) for i, f in fields
+    }
+    return columns, select, params

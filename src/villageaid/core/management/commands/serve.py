@@ -13,8 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--access-log",
+            default="-",
+            help="file for gunicorn's access log, '-' for stdout (default), 'none' for none "
+            "(behind a proxy that logs requests; every service write is audited anyway)",
+        )
 
-    def handle(self, *args: Any, bind: str, workers: int, threads: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, bind: str, workers: int, threads: int, access_log: str, **options: Any
+    ) -> None:
         try:
             from gunicorn.app.base import BaseApplication
         except ImportError:  # Windows: no gunicorn
@@ -31,7 +39,7 @@ class Command(BaseCommand):
                     "bind": bind,
                     "workers": workers,
                     "threads": threads,
-                    "accesslog": "-",
+                    "accesslog": None if access_log == "none" else access_log,
                     "timeout": 120,
                 }.items():
                     self.cfg.set(key, value)
