@@ -317,7 +317,7 @@ def run_execute(
         run.counts = result.counts
         run.skipped = result.skipped
         run.bad_id_counts = result.bad_id_counts
-        run.clue_count = len(result.clues)
+        run.clue_count = result.clue_count
         run.duration_seconds = result.duration_seconds
         run.peak_memory_bytes = result.peak_memory_bytes
         run.status = ScreeningRun.Status.DONE
@@ -326,7 +326,7 @@ def run_execute(
             run.datasets.set(datasets)
         if run.push:
             say("pushing clues")
-            run.pushed_count = clues_push(run=run, clues=result.clues)
+            run.pushed_count = clues_push(run=run, result=result)
             run.save(update_fields=["pushed_count"])
         audit.record(
             actor=run.created_by,
@@ -356,10 +356,32 @@ def _evidence_key(item: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(item.get(k) or "") for k in ("person", "source", "date", "value", "detail"))
 
 
-def clues_push(*, run: ScreeningRun, clues: list[EngineClue]) -> int:
+PUSH_BATCH = 20_000
+
+
+def clues_push(*, run: ScreeningRun, result: ScreeningResult) -> int:
     """Store the clues not already raised: a clue whose (rule, household, fingerprint) was
     raised before — new, open, decided or dismissed — is not raised again; a changed dataset
-    changes the evidence and so the fingerprint. Returns the number of new clues."""
+    changes the evidence and so the fingerprint. Reads the result's clue file in batches
+    (one batch of clue objects at a time). Returns the number of new clues."""
+    pushed = 0
+    for batch in result.iter_clue_batches(PUSH_BATCH):
+        new = _new_clues(run, batch)
+        Clue.objects.bulk_create(new, batch_size=2000)
+        pushed += len(new)
+    audit.record(
+        actor=run.created_by,
+        action="screening.clues.push",
+        obj=run,
+        area=run.area,
+        after={"pushed": pushed, "found": result.clue_count},
+    )
+    return pushed
+
+
+def _new_clues(run: ScreeningRun, clues: list[EngineClue]) -> list[Clue]:
+    """The clues of one batch not raised before. A run has one clue per (rule, household),
+    so batches never repeat each other's keys."""
     codes = {c.household_code for c in clues}
     households = {
         h.code: h for h in Household.objects.filter(code__in=codes).only("pk", "code", "area_path")
@@ -392,15 +414,7 @@ def clues_push(*, run: ScreeningRun, clues: list[EngineClue]) -> int:
                 fingerprint=mark,
             )
         )
-    Clue.objects.bulk_create(new, batch_size=2000)
-    audit.record(
-        actor=run.created_by,
-        action="screening.clues.push",
-        obj=run,
-        area=run.area,
-        after={"pushed": len(new), "found": len(clues)},
-    )
-    return len(new)
+    return new
 
 
 def clue_set_status(*, clue: Clue, status: str, actor: Any) -> Clue:

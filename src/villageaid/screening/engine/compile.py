@@ -34,29 +34,29 @@ def compile_plan(catalogue: Catalogue, present: set[str], *, dialect: str = "duc
         statements += _stay_statements(window.as_of.isoformat(), window.start.isoformat())
     runnable = catalogue.runnable(present)
     codes = [rule.code for rule, _ in runnable]
+    used = {f"ev_{code}" for rule, _ in runnable for code in rule.uses if code in codes}
+    # A rule's rows count only for households in ``hf``. A rule with a condition joins
+    # ``hf`` anyway (the condition reads it), and so does a rule other rules read; the
+    # rest are filtered together in ``ev_all``: one semi-join instead of one join per rule.
+    filtered: list[str] = []
     for rule, params in runnable:
         ctx = RuleContext(
             params={**params, "monitoring_line": catalogue.monitoring_line},
             window=window,
             enabled_codes=frozenset(codes),
         )
-        statements.append(
-            (f"ev_{rule.code}", _rule_statement(rule.code, rule.sql(ctx), params, dialect=dialect))
-        )
-    statements.append(("ev_all", _union(codes)))
-    used = {f"ev_{code}" for rule, _ in runnable for code in rule.uses if code in codes}
+        condition = expr.parse_condition(str(params["condition"]))
+        join_hf = condition is not None or f"ev_{rule.code}" in used
+        if not join_hf:
+            filtered.append(rule.code)
+        sql = f"SELECT '{rule.code}' AS rule_code, e.* FROM ({rule.sql(ctx)}) e"
+        if join_hf:
+            sql += " JOIN hf ON hf.household_code = e.household_code"
+        if condition is not None:
+            sql += f" WHERE {expr.render(condition, table='hf', dialect=dialect)}"
+        statements.append((f"ev_{rule.code}", sql))
+    statements.append(("ev_all", _union(codes, filtered)))
     return Plan(statements, codes, frozenset(MATERIALISED | used))
-
-
-def _rule_statement(code: str, body: str, params: dict[str, object], *, dialect: str) -> str:
-    sql = (
-        f"SELECT '{code}' AS rule_code, e.* FROM ({body}) e"
-        " JOIN hf ON hf.household_code = e.household_code"
-    )
-    condition = expr.parse_condition(str(params["condition"]))
-    if condition is not None:
-        sql += f" WHERE {expr.render(condition, table='hf', dialect=dialect)}"
-    return sql
 
 
 def _stay_statements(as_of: str, start: str) -> list[tuple[str, str]]:
@@ -69,10 +69,17 @@ def _stay_statements(as_of: str, start: str) -> list[tuple[str, str]]:
     return [("stays", stays), ("stay_sums", sums)]
 
 
-def _union(codes: list[str]) -> str:
+def _union(codes: list[str], filtered: list[str]) -> str:
+    """Every rule's rows; those of ``filtered`` rules only for households in ``hf``."""
     if not codes:
         empty = evidence_select(household="household_code")
         return (
             f"SELECT CAST(NULL AS VARCHAR) AS rule_code, e.* FROM ({empty} FROM hf) e WHERE 1 = 0"
         )
-    return " UNION ALL ".join(f"SELECT * FROM ev_{code}" for code in codes)
+    parts = [f"SELECT * FROM ev_{code}" for code in codes if code not in filtered]
+    if filtered:
+        rows = " UNION ALL ".join(f"SELECT * FROM ev_{code}" for code in filtered)
+        parts.append(
+            f"SELECT * FROM ({rows}) u WHERE u.household_code IN (SELECT household_code FROM hf)"
+        )
+    return " UNION ALL ".join(parts)

@@ -136,8 +136,6 @@ def stage(
         f"{_column_expr(_escape_identifier(found[name]), kind)} AS {name}"
         for name, kind in dataset.columns
     )
-    if rid:
-        selects += ", ROW_NUMBER() OVER () AS rid"
     sql = f"SELECT {selects} FROM {relation}"
     if "id_number" in dataset.column_names:
         # GB 11643 format, check digit and birth date, once per row as the column
@@ -149,7 +147,13 @@ def stage(
             f"{', '.join(f'{expression} AS {alias}' for alias, expression in chunks)} "
             f"FROM ({sql}))"
         )
+    if rid:
+        # Record ids from the written table's row ids: ``ROW_NUMBER() OVER ()`` in the
+        # staging query would run all of it (casts, ID check) on one thread.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{dataset.name}_0 AS {sql}")
+        sql = f"SELECT *, rowid AS rid FROM stg_{dataset.name}_0"
     con.execute(f"CREATE OR REPLACE TEMP TABLE stg_{dataset.name} AS {sql}")
+    con.execute(f"DROP TABLE IF EXISTS stg_{dataset.name}_0")
     row = con.execute(f"SELECT count(*) FROM stg_{dataset.name}").fetchone()
     return int(row[0]) if row else 0
 

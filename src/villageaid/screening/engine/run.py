@@ -1,16 +1,19 @@
 # ruff: noqa: S608  (SQL is assembled from checked catalogue values, never user text)
-"""Running a screening: staging, executing the compiled plan, building clues."""
+"""Running a screening: staging, executing the compiled plan, building clues.
+
+Clues stay columnar: the clue query writes them, sorted, to a Parquet file the result owns
+(``ScreeningResult.clue_file``); the CSV is written from it by DuckDB and the Django push reads
+it in batches. Python ``Clue`` objects are made only on request (``iter_clues``, ``clues``).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import gc
 import resource
+import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,8 @@ CSV_COLUMNS = (
     "severity",
     "evidence",
 )
+# Columns of the clue file; kind, risk type and severity come from ``ScreeningResult.rules``.
+CLUE_FILE_COLUMNS = ("rule_code", "household_code", "village_code", "evidence")
 Progress = Callable[[str], None]
 FETCH_BATCH = 100_000
 
@@ -51,11 +56,26 @@ class Clue:
     evidence: str  # JSON list; ID numbers masked
 
 
+@dataclass(frozen=True)
+class RuleMeta:
+    """What every clue of one rule shares."""
+
+    kind: str
+    risk_type: str | None
+    severity: str
+
+
 @dataclass
 class ScreeningResult:
+    """A run's figures and its clues. The clues are the Parquet file ``clue_file`` (columns
+    ``CLUE_FILE_COLUMNS``, sorted by rule in catalogue order, then household), in a temporary
+    directory that lives as long as the result (or until :meth:`close`)."""
+
     as_of: dt.date
     engine: str
-    clues: list[Clue]
+    clue_file: Path
+    clue_count: int
+    rules: dict[str, RuleMeta]
     counts: dict[str, int]
     skipped: dict[str, str]
     catalogue_version: str
@@ -65,6 +85,44 @@ class ScreeningResult:
     bad_ids: dict[str, list[str]] = field(default_factory=dict)
     duration_seconds: float = 0.0
     peak_memory_bytes: int = 0
+    _store: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    _clues: list[Clue] | None = field(default=None, repr=False)
+
+    def iter_clue_batches(self, size: int = FETCH_BATCH) -> Iterator[list[Clue]]:
+        """The clues in file order, ``size`` at a time (only one batch exists as objects)."""
+        rules = {code: (code, m.kind, m.risk_type, m.severity) for code, m in self.rules.items()}
+        con = duckdb.connect()
+        try:
+            result = con.execute(
+                f"SELECT {', '.join(CLUE_FILE_COLUMNS)} FROM read_parquet({_quote(self.clue_file)})"
+            )
+            while rows := result.fetchmany(size):
+                batch = []
+                for code, household, village, evidence in rows:
+                    rule_code, kind, risk_type, severity = rules[code]
+                    batch.append(
+                        Clue(rule_code, kind, household, village, risk_type, severity, evidence)
+                    )
+                yield batch
+        finally:
+            con.close()
+
+    def iter_clues(self) -> Iterator[Clue]:
+        for batch in self.iter_clue_batches():
+            yield from batch
+
+    @property
+    def clues(self) -> list[Clue]:
+        """All clues as objects: a convenience for tests and small runs; a county run
+        should use :meth:`iter_clue_batches` or the file."""
+        if self._clues is None:
+            self._clues = list(self.iter_clues())
+        return self._clues
+
+    def close(self) -> None:
+        """Delete the clue file (otherwise done when the result is garbage-collected)."""
+        if self._store is not None:
+            self._store.cleanup()
 
 
 def run_screening(
@@ -143,24 +201,65 @@ def _run(
     catalogue = build_catalogue(
         as_of=as_of or dt.date.today(), overrides=overrides, province=province
     )
-    with new_workdir() as tmp:
-        workdir = Path(tmp)
-        con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
-        say("reading input files")
-        staged = stage_all(con, registry_dir=registry_dir, sources_dir=sources_dir, workdir=workdir)
-        plan = compile_plan(catalogue, staged.present, dialect=engine)
-        say(f"running {len(plan.rule_codes)} rules on {engine}")
-        if engine == "spark":
-            from villageaid.screening.engine.spark import execute_on_spark
+    store = tempfile.TemporaryDirectory(prefix="villageaid-clues-")
+    clue_file = Path(store.name) / "clues.parquet"
+    try:
+        with new_workdir() as tmp:
+            workdir = Path(tmp)
+            con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
+            say("reading input files")
+            staged = stage_all(
+                con, registry_dir=registry_dir, sources_dir=sources_dir, workdir=workdir
+            )
+            plan = compile_plan(catalogue, staged.present, dialect=engine)
+            say(f"running {len(plan.rule_codes)} rules on {engine}")
+            if engine == "spark":
+                from villageaid.screening.engine.spark import execute_on_spark
 
-            execute_on_spark(con, plan, staged, workdir)
-        else:
-            execute_on_duckdb(con, plan)
-        drop_intermediates(con, plan, staged)
-        say("building clues")
-        clues = fetch_clues(con, catalogue, plan)
-    say(f"{len(clues)} clues")
-    return _result(catalogue, staged, clues, engine, time.perf_counter() - started)
+                execute_on_spark(con, plan, staged, workdir)
+            else:
+                execute_on_duckdb(con, plan)
+            drop_intermediates(con, plan, staged)
+            say("building clues")
+            write_clue_file(con, catalogue, clue_file)
+            drop_evidence(con)
+            counts = clue_counts(con, clue_file)
+    except BaseException:
+        store.cleanup()
+        raise
+    result = _result(catalogue, staged, engine, clue_file, store, counts)
+    result.duration_seconds = time.perf_counter() - started
+    say(f"{result.clue_count} clues")
+    return result
+
+
+def _result(
+    catalogue: Catalogue,
+    staged: Staged,
+    engine: str,
+    clue_file: Path,
+    store: tempfile.TemporaryDirectory[str],
+    counts: dict[str, int],
+) -> ScreeningResult:
+    return ScreeningResult(
+        as_of=catalogue.window.as_of,
+        engine=engine,
+        clue_file=clue_file,
+        clue_count=sum(counts.values()),
+        rules={
+            r.code: RuleMeta(r.kind, r.risk_type, str(catalogue.params[r.code]["severity"]))
+            for r in catalogue.rules
+        },
+        counts={code: counts.get(code, 0) for code, _ in _runnable(catalogue, staged)},
+        skipped=catalogue.skipped(staged.present),
+        catalogue_version=catalogue.version,
+        catalogue=catalogue.describe(),
+        dataset_checksums=staged.checksums,
+        bad_id_counts=staged.bad_id_counts,
+        bad_ids=staged.bad_ids,
+        peak_memory_bytes=peak_memory_bytes(),
+        _store=store,
+    )
 
 
 def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
@@ -171,13 +270,10 @@ def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
 
-def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan) -> list[Clue]:
-    """Group ``ev_all`` into one clue per (rule, household) with JSON evidence."""
-    meta = [
-        (r.code, r.kind, r.risk_type, str(catalogue.params[r.code]["severity"]))
-        for r in catalogue.rules
-    ]
-    order = " ".join(f"WHEN '{code}' THEN {n}" for n, (code, *_rest) in enumerate(meta))
+def clue_sql(catalogue: Catalogue) -> str:
+    """Group ``ev_all`` into one row per (rule, household) with JSON evidence, sorted by the
+    rule's place in the catalogue, then household."""
+    order = " ".join(f"WHEN '{r.code}' THEN {n}" for n, r in enumerate(catalogue.rules))
     # Evidence is built in SQL: one JSON object per row, concatenated per clue. This is
     # several times cheaper than ``to_json(list(struct_pack(...)))`` on DuckDB.
     item = (
@@ -188,41 +284,38 @@ def fetch_clues(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, plan: Plan
     # No ORDER BY inside the aggregate: an ordered aggregate sorts per group and doubles the
     # cost of this query. Evidence order is therefore unspecified; compare it as a set
     # (``reference.canonical``); the Django side sorts the items of the clues it stores.
-    # Only the rule's position travels back: its code, kind, risk type and severity are
-    # shared Python strings, not one copy per clue.
-    # Millions of new tuples and clues would set off the cyclic garbage collector again and
-    # again (none of them can form a cycle): pause it while they are made.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _clue_objects(con, meta, order, item)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _clue_objects(
-    con: duckdb.DuckDBPyConnection,
-    meta: list[tuple[str, str, str | None, str]],
-    order: str,
-    item: str,
-) -> list[Clue]:
-    result = con.execute(
-        f"SELECT CASE e.rule_code {order} END AS ord, e.household_code, h.village_code, "
-        f"'[' || string_agg({item}, ',') || ']' "
-        "FROM (SELECT DISTINCT * FROM ev_all) e "
-        "LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
-        "FROM stg_households GROUP BY household_code) h ON h.household_code = e.household_code "
-        "GROUP BY ALL ORDER BY ord, e.household_code"
+    # The village joins the clues, not the (more) evidence rows.
+    clues = (
+        f"SELECT e.rule_code, e.household_code, '[' || string_agg({item}, ',') || ']' AS evidence "
+        "FROM (SELECT DISTINCT * FROM ev_all) e GROUP BY e.rule_code, e.household_code"
     )
-    clues: list[Clue] = []
-    append = clues.append
-    # In batches: the rows of one batch, not of the whole run, exist as tuples at once.
-    while rows := result.fetchmany(FETCH_BATCH):
-        for n, household, village, evidence in rows:
-            code, kind, risk_type, severity = meta[n]
-            append(Clue(code, kind, household, village, risk_type, severity, evidence))
-    return clues
+    return (
+        "SELECT c.rule_code, c.household_code, h.village_code, c.evidence "
+        f"FROM ({clues}) c LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
+        "FROM stg_households GROUP BY household_code) h ON h.household_code = c.household_code "
+        f"ORDER BY CASE c.rule_code {order} END, c.household_code"
+    )
+
+
+def write_clue_file(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, path: Path) -> None:
+    """The clue query straight into Parquet: no clue becomes a Python object."""
+    con.execute(f"COPY ({clue_sql(catalogue)}) TO {_quote(path)} (FORMAT parquet)")
+
+
+def clue_counts(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
+    rows = con.execute(
+        f"SELECT rule_code, count(*) FROM read_parquet({_quote(path)}) GROUP BY rule_code"
+    ).fetchall()
+    return {str(code): int(n) for code, n in rows}
+
+
+def drop_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """``ev_all`` is a table on both engines (DuckDB materialises it, Spark's lands as one)."""
+    con.execute("DROP TABLE IF EXISTS ev_all")
+
+
+def _quote(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def drop_intermediates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: Staged) -> None:
@@ -231,26 +324,6 @@ def drop_intermediates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: Stage
     names = [*(f"stg_{n}" for n in sorted(staged.present)), "stg_persons", *plan.materialised]
     for name in names:
         con.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def _result(
-    catalogue: Catalogue, staged: Staged, clues: list[Clue], engine: str, seconds: float
-) -> ScreeningResult:
-    counts = Counter(c.rule_code for c in clues)
-    return ScreeningResult(
-        as_of=catalogue.window.as_of,
-        engine=engine,
-        clues=clues,
-        counts={code: counts.get(code, 0) for code, _ in _runnable(catalogue, staged)},
-        skipped=catalogue.skipped(staged.present),
-        catalogue_version=catalogue.version,
-        catalogue=catalogue.describe(),
-        dataset_checksums=staged.checksums,
-        bad_id_counts=staged.bad_id_counts,
-        bad_ids=staged.bad_ids,
-        duration_seconds=seconds,
-        peak_memory_bytes=peak_memory_bytes(),
-    )
 
 
 def _runnable(catalogue: Catalogue, staged: Staged) -> list[tuple[str, None]]:
@@ -274,21 +347,39 @@ def peak_memory_bytes() -> int:
 
 
 def write_clues_csv(result: ScreeningResult, path: Path | str, run_id: str) -> int:
-    """Write the clues as CSV (INTERFACES 3.4); returns the number of rows."""
-    with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(
-            (
-                run_id,
-                c.rule_code,
-                c.kind,
-                c.household_code,
-                c.village_code or "",
-                c.risk_type or "",
-                c.severity,
-                c.evidence,
-            )
-            for c in result.clues
+    """Write the clues as CSV (INTERFACES 3.4) with DuckDB; returns the number of rows.
+
+    Byte for byte what Python's ``csv.writer`` gives (``test_csv_output``): CRLF line ends,
+    a field quoted only when it holds a comma, a quote, CR or LF (DuckDB would also quote
+    a ``#`` unless ``comment`` is empty), quotes doubled, empty and missing values written
+    as nothing.
+    """
+
+    def meta(attribute: str) -> str:
+        cases = " ".join(
+            f"WHEN {_quote(code)} THEN {_quote(getattr(m, attribute) or '')}"
+            for code, m in result.rules.items()
         )
-    return len(result.clues)
+        return f"CASE rule_code {cases} END"
+
+    columns = {
+        "run_id": _quote(run_id),
+        "rule_code": "rule_code",
+        "kind": meta("kind"),
+        "household_code": "household_code",
+        "village_code": "village_code",
+        "risk_type": meta("risk_type"),
+        "severity": meta("severity"),
+        "evidence": "evidence",
+    }
+    select = ", ".join(f"NULLIF({columns[name]}, '') AS {name}" for name in CSV_COLUMNS)
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"COPY (SELECT {select} FROM read_parquet({_quote(result.clue_file)})) "
+            f"TO {_quote(Path(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
+            "ESCAPE '\"', NEW_LINE E'\\r\\n', COMMENT '')"
+        )
+    finally:
+        con.close()
+    return result.clue_count

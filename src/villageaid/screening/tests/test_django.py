@@ -81,6 +81,20 @@ def test_rerunning_pushes_nothing_new(beima: dict[str, Any], areas: dict[str, An
     assert Clue.objects.count() == before
 
 
+def test_the_push_reads_the_clue_file_in_batches(
+    beima: dict[str, Any], areas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two clues push exactly what one batch pushed (the demo run)."""
+    pushed = set(Clue.objects.values_list("rule_code", "household__code", "fingerprint"))
+    Clue.objects.all().delete()
+    monkeypatch.setattr(services, "PUSH_BATCH", 2)
+    run = services.run_execute(
+        services.run_create(as_of=demo.AS_OF, area=areas["village"], actor=None)
+    )
+    assert run.pushed_count == run.clue_count == len(pushed) > 2
+    assert set(Clue.objects.values_list("rule_code", "household__code", "fingerprint")) == pushed
+
+
 def test_a_changed_dataset_pushes_only_the_new_clues(
     beima: dict[str, Any], areas: dict[str, Any]
 ) -> None:

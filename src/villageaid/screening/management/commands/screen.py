@@ -61,7 +61,7 @@ class Command(BaseCommand):
             if count:
                 self.stderr.write(f"{name}: {count} bad ID number(s)")
         self.stdout.write(
-            f"run {run_id}: {len(result.clues)} clues, catalogue {result.catalogue_version}, "
+            f"run {run_id}: {result.clue_count} clues, catalogue {result.catalogue_version}, "
             f"{result.duration_seconds:.1f}s"
         )
 
@@ -114,7 +114,7 @@ class Command(BaseCommand):
                 run_id = uuid.uuid4().hex
                 if options["out"] is not None:
                     write_clues_csv(result, options["out"], run_id)
-                self.stdout.write(f"run {run_id}: {len(result.clues)} clues (not pushed)")
+                self.stdout.write(f"run {run_id}: {result.clue_count} clues (not pushed)")
                 return
             run = services.run_create(
                 as_of=as_of, area=area, actor=None, engine=options["engine"], push=True
