@@ -58,11 +58,11 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
@@ -70,7 +70,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # Plain indexes only (every service write inserts here): no varchar_pattern_ops
+        # twins for action and the area code, which are matched whole, never by LIKE.
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="core_audit_action"),
+            models.Index(fields=["area"], name="core_audit_area"),
+        ]
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
 

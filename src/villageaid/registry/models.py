@@ -4,13 +4,13 @@ the two-no-worries-three-guarantees and drinking-water status."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from villageaid.core.fields import PathField
 from villageaid.core.models import Area
 from villageaid.core.pii import EncryptedIdNumber
 from villageaid.registry import labels
@@ -18,23 +18,6 @@ from villageaid.registry import labels
 
 def _choices(table: dict[str, str]) -> list[tuple[str, str]]:
     return list(table.items())
-
-
-class PathField(models.CharField):
-    """An area path (``/``-separated codes, ``/``-terminated).
-
-    On PostgreSQL the column uses the ``"C"`` collation, so that one plain btree index
-    serves both the subtree match of ``core.access`` (``LIKE 'path%'`` becomes an index
-    range) and ``ORDER BY area_path``: a scoped list then reads its first page straight
-    from the index. Paths are ASCII digits and ``/``, so the order is the same as in
-    any other collation (and as SQLite's binary one).
-    """
-
-    def db_parameters(self, connection: Any) -> dict[str, Any]:
-        params = super().db_parameters(connection)
-        if connection.vendor == "postgresql":
-            params["collation"] = "C"
-        return params
 
 
 class Household(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core.fields import PathField
 from villageaid.core.models import Area
 from villageaid.sales.channels import CHANNELS, BuyerType
 
@@ -268,9 +269,11 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("已取消")
         REFUNDED = "refunded", _("已退款")
 
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(max_length=100)  # unique: see Meta
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="orders")
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="orders")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
@@ -291,10 +294,10 @@ class Order(models.Model):
     group = models.ForeignKey(
         CommunityGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
-    pickup_code = models.CharField(_("核销码"), max_length=8, blank=True, db_index=True)
+    pickup_code = models.CharField(_("核销码"), max_length=8, blank=True)  # looked up per group
     picked_up_at = models.DateTimeField(_("核销时间"), null=True, blank=True)
     deliver_on = models.DateField(_("配送日期"), null=True, blank=True)
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    area_path = PathField(max_length=255, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -302,6 +305,17 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Every order writes each of these b-trees, and a flash sale writes hundreds of
+        # orders a second: plain indexes only, none of the varchar_pattern_ops twins
+        # Django adds for db_index/unique text columns (nothing here is LIKE-matched
+        # but area_path, whose "C" collation lets the plain index serve the prefix).
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="sales_order_key_unique")
+        ]
+        indexes = [
+            models.Index(fields=["channel"], name="sales_order_channel"),
+            models.Index(fields=["area_path"], name="sales_order_area_path"),
+        ]
         verbose_name = _("订单")
         verbose_name_plural = _("订单")
 

@@ -79,3 +79,23 @@ def test_a_model_with_history_receivers_is_refused(areas: Any) -> None:
     with pytest.raises(TypeError, match="save receivers"):
         insert_one(Household(code="H1", village=areas["village"]))
     assert not Household.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_hot_tables_carry_no_pattern_ops_twins() -> None:
+    """Each order and each audit event writes every index of its table: keep them lean
+    (see sales.models.Order.Meta and core.models.AuditEvent.Meta)."""
+    from django.db import connection
+
+    from villageaid.conftest import require_service
+
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "index definitions are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname FROM pg_indexes WHERE tablename IN "
+            "('sales_order', 'core_auditevent') AND indexdef LIKE '%%pattern_ops%%'"
+        )
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'sales_order'")
+        assert cursor.fetchone()[0] <= 10
