@@ -219,10 +219,9 @@ def _run(
                 execute_on_spark(con, plan, staged, workdir)
             else:
                 execute_on_duckdb(con, plan)
-            drop_intermediates(con, plan, staged)
             say("building clues")
             write_clue_file(con, catalogue, clue_file)
-            drop_evidence(con)
+            drop_intermediates(con, plan, staged, evidence="TABLE" if engine == "spark" else "VIEW")
             counts = clue_counts(con, clue_file)
     except BaseException:
         store.cleanup()
@@ -264,9 +263,9 @@ def _result(
 
 def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     for name, sql in plan.statements:
-        # Rules stay views: ``ev_all`` runs them all in one parallel pipeline instead of
-        # writing every rule's rows twice.
-        kind = "TABLE" if name in plan.materialised or name == "ev_all" else "VIEW"
+        # Rules and ``ev_all`` stay views: the clue query runs every rule in one parallel
+        # pipeline straight into its aggregation, without writing the evidence rows.
+        kind = "TABLE" if name in plan.materialised else "VIEW"
         con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
 
@@ -309,21 +308,19 @@ def clue_counts(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     return {str(code): int(n) for code, n in rows}
 
 
-def drop_evidence(con: duckdb.DuckDBPyConnection) -> None:
-    """``ev_all`` is a table on both engines (DuckDB materialises it, Spark's lands as one)."""
-    con.execute("DROP TABLE IF EXISTS ev_all")
-
-
 def _quote(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def drop_intermediates(con: duckdb.DuckDBPyConnection, plan: Plan, staged: Staged) -> None:
-    """Free the memory of the relations the clue query no longer needs (``ev_all`` and
-    ``stg_households`` stay)."""
+def drop_intermediates(
+    con: duckdb.DuckDBPyConnection, plan: Plan, staged: Staged, *, evidence: str
+) -> None:
+    """Free the memory of the run's tables once the clue file is written; ``evidence`` is
+    the kind of ``ev_all`` (a view on DuckDB, a table when Spark's rows landed in it)."""
     names = [*(f"stg_{n}" for n in sorted(staged.present)), "stg_persons", *plan.materialised]
     for name in names:
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"DROP {evidence} IF EXISTS ev_all")
 
 
 def _runnable(catalogue: Catalogue, staged: Staged) -> list[tuple[str, None]]:
