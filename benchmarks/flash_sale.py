@@ -114,6 +114,7 @@ def race(args: argparse.Namespace) -> int:
     results: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
     latencies: list[float] = []
     by_answer: dict[str, list[float]] = defaultdict(list)
+    first_sold_out: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     start = threading.Barrier(args.connections + 1)
@@ -138,6 +139,8 @@ def race(args: argparse.Namespace) -> int:
                 order_id = data.get("id") if isinstance(data, dict) else None
                 with lock:
                     answer = "sold_out" if status == 409 else "repeat" if results[key] else "new"
+                    if answer == "sold_out" and not first_sold_out:
+                        first_sold_out.append(time.perf_counter())
                     by_answer[answer].append(elapsed)
                     latencies.append(elapsed)
                     results[key].append((status, order_id))
@@ -184,6 +187,11 @@ def race(args: argparse.Namespace) -> int:
         # a repeated key, or 409 sold_out); accepted orders are the new ones only.
         "order_requests_per_s": round(len(latencies) / wall, 1),
         "accepted_orders_per_s": round(len(accepted) / wall, 1),
+        # The lot's selling phase: from the start to the first sold_out answer.
+        "sold_out_after_s": round(first_sold_out[0] - began, 2) if first_sold_out else None,
+        "accepted_orders_per_s_until_sold_out": (
+            round(len(accepted) / (first_sold_out[0] - began), 1) if first_sold_out else None
+        ),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
         "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
