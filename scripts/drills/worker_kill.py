@@ -102,14 +102,24 @@ def wait_job(job_id: int, states: set[str], seconds: float) -> str:
     raise SystemExit(f"job {job_id} never reached {states}")
 
 
-def kill_during(job_id: int, kill_after: float) -> dict[str, Any]:
-    """Run a worker until the job has run ``kill_after`` seconds, then SIGKILL it."""
+def kill_during(job_id: int, kill_after: float, at_percent: int = 0) -> dict[str, Any]:
+    """Run a worker until the job has run ``kill_after`` seconds, or (``at_percent``)
+    until it reports at least that much progress, then SIGKILL it. Progress does not
+    depend on how fast this machine is today; a fixed time does."""
     from villageaid.core.models import JobProgress
 
     proc = worker()
     try:
         wait_job(job_id, {"running"}, 120)
-        time.sleep(kill_after)
+        if at_percent:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                row = JobProgress.objects.get(pk=job_id)
+                if row.status != "running" or row.percent >= at_percent:
+                    break
+                time.sleep(0.02)
+        else:
+            time.sleep(kill_after)
         row = JobProgress.objects.get(pk=job_id)
         if row.status != "running":
             raise SystemExit(f"the job ended ({row.status}) before the kill: use more --persons")
@@ -182,7 +192,9 @@ def drill_screening(options: argparse.Namespace) -> dict[str, Any]:
 
     killed = services.run_start(as_of=as_of, area=county, actor=None, push=True)
     result: dict[str, Any] = {"what": "screening", "persons": options.persons}
-    result["kill"] = kill_during(int(killed.job_id or 0), options.kill_after)
+    result["kill"] = kill_during(
+        int(killed.job_id or 0), options.kill_after, options.kill_at_percent
+    )
     result["killed_run_clues"] = Clue.objects.filter(run=killed).count()
     result["after_kill"] = after_kill(int(killed.job_id or 0))
     killed.refresh_from_db()
@@ -245,7 +257,9 @@ def drill_import(options: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"the roster did not validate: {row.status} {row.counts}")
 
         row = roster_import_commit(row=row, actor=None)
-        result["kill"] = kill_during(int(row.job_id or 0), options.kill_after)
+        result["kill"] = kill_during(
+            int(row.job_id or 0), options.kill_after, options.kill_at_percent
+        )
         result["persons_after_kill"] = Person.objects.count()
         result["after_kill"] = after_kill(int(row.job_id or 0))
         row.refresh_from_db()
@@ -283,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--what", choices=["screening", "import"], required=True)
     parser.add_argument("--persons", type=int, default=40_000)
     parser.add_argument("--kill-after", type=float, default=0.5, help="seconds of running")
+    parser.add_argument(
+        "--kill-at-percent",
+        type=int,
+        default=0,
+        help="kill once the job reports this much progress (instead of --kill-after)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the drill's database")
     options = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = fresh_database()

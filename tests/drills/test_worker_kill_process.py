@@ -21,7 +21,7 @@ def _drill(*args: str) -> dict[str, Any]:
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_worker_killed_during_a_roster_commit() -> None:
-    result = _drill("--what", "import", "--persons", "6000", "--kill-after", "1")
+    result = _drill("--what", "import", "--persons", "6000", "--kill-at-percent", "20")
     assert result["persons_after_kill"] == 0  # the commit is one transaction
     assert result["import_status_after_kill"] == "validated"  # the user can press 提交 again
     assert result["persons"] == {"roster": 6000, "stored": 6000, "found": 6000}
