@@ -15,10 +15,12 @@ docs/performance.md were taken exactly like this):
     # 1. prepare: adds a sales user, an API token and a fresh 1,100-jin lot with a
     #    live-stream session (quota 1,100 jin) to DATABASE_URL; prints the flags for step 2
     .venv/bin/python benchmarks/flash_sale.py prepare
-    .venv/bin/villageaid serve --bind 127.0.0.1:8799 --workers 4 --threads 8 &
-    # 2. race, through the HTTP API only; --server-pid adds the server's CPU seconds
+    .venv/bin/villageaid serve --bind 127.0.0.1:8799 --workers 4 --threads 12 &
+    # 2. race, through the HTTP API only; --server-pid and --pg-pid add the CPU seconds
+    #    of the server's workers and of the PostgreSQL backends (a fresh lot per run)
     .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
-        --token va_... --lot N --server-pid $!
+        --token va_... --lot N --server-pid $! \
+        --pg-pid $(head -1 /var/lib/postgresql/15/main/postmaster.pid)
     # the box's ceiling for a trivial request over the same 50 connections
     .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
         --token va_... --lot N --ceiling --buyers 2000
