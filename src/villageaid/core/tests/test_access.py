@@ -57,3 +57,25 @@ def test_inactive_user_has_no_rights(areas: dict[str, Area], make_user: Any) -> 
     user = make_user(Role.ADMIN)
     user.is_active = False
     assert not access.allowed(user, roles.Module.CORE, roles.VIEW)
+
+
+@pytest.mark.django_db
+def test_check_row_decides_like_get_for(areas: dict[str, Area], make_user: Any) -> None:
+    """404 outside the user's areas, 403 for a role that may only view, nothing when
+    allowed; modules narrowed for a role must go through get_for."""
+    from django.http import Http404
+
+    village, neighbour = areas["village"].path, areas["neighbour"].path
+    sales, tech = make_user(Role.SALES), make_user(Role.TECH)
+    access.check_row(sales, roles.Module.SALES, roles.EDIT, village)
+    access.check_row(sales, roles.Module.SALES, roles.EDIT, areas["grid"].path)
+    with pytest.raises(Http404):
+        access.check_row(sales, roles.Module.SALES, roles.EDIT, neighbour)
+    with pytest.raises(PermissionDenied):
+        access.check_row(tech, roles.Module.SALES, roles.EDIT, village)
+    access.check_row(tech, roles.Module.SALES, roles.VIEW, village)
+    with pytest.raises(Http404):  # a module the role may not even view
+        access.check_row(tech, roles.Module.REGISTRY, roles.VIEW, village)
+    access.check_row(make_user(Role.ADMIN), roles.Module.SALES, roles.EDIT, neighbour)
+    with pytest.raises(TypeError, match="get_for"):
+        access.check_row(make_user(Role.HELPER), roles.Module.VISITS, roles.VIEW, village)
