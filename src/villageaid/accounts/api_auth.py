@@ -10,7 +10,6 @@ request, most of it building SQL; the column list is still taken from the model.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -26,39 +25,58 @@ USE_RECORD_INTERVAL = dt.timedelta(minutes=1)
 _SEPARATOR = "|"
 
 
-@cache
-def _lookup_sql(vendor: str) -> str:
-    areas = User._meta.get_field("areas")
-    through = areas.remote_field.through._meta  # type: ignore[union-attr]
-    user_col, area_col = areas.m2m_column_name(), areas.m2m_reverse_name()
-    joined = "string_agg(a.path, %s)" if vendor == "postgresql" else "group_concat(a.path, %s)"
-    return f"""
-SELECT u.*, t.id AS va_token_id, t.last_used_at AS va_token_used,
-       (SELECT {joined} FROM {through.db_table} ua JOIN {Area._meta.db_table} a ON a.{Area._meta.pk.column} = ua.{area_col}
-         WHERE ua.{user_col} = u.id) AS va_area_paths
+class _Lookup:
+    """The token query and, per column, the converters Django's compiler would apply
+    (JSON on every backend; datetimes and booleans on SQLite), built once per connection."""
+
+    def __init__(self, conn: Any) -> None:
+        areas = User._meta.get_field("areas")
+        through = areas.remote_field.through._meta  # type: ignore[union-attr]
+        user_col, area_col = areas.m2m_column_name(), areas.m2m_reverse_name()
+        joined = "string_agg" if conn.vendor == "postgresql" else "group_concat"
+        fields = [*User._meta.concrete_fields, ApiToken._meta.get_field("last_used_at")]
+        quote = conn.ops.quote_name
+        columns = ", ".join(
+            f"{'t' if f.model is ApiToken else 'u'}.{quote(f.column)}" for f in fields
+        )
+        self.sql = f"""
+SELECT {columns}, t.id,
+       (SELECT {joined}(a.path, %s) FROM {through.db_table} ua
+          JOIN {Area._meta.db_table} a ON a.{Area._meta.pk.column} = ua.{area_col}
+         WHERE ua.{user_col} = u.id)
   FROM {ApiToken._meta.db_table} t
   JOIN {User._meta.db_table} u ON u.id = t.user_id
  WHERE t.digest = %s AND NOT t.revoked AND u.is_active
 """
+        self.attnames = [f.attname for f in fields[:-1]]
+        self.converters = []
+        for i, f in enumerate(fields):
+            col = f.cached_col
+            funcs = conn.ops.get_db_converters(col) + f.get_db_converters(conn)  # type: ignore[attr-defined]
+            if funcs:
+                self.converters.append((i, col, funcs))
 
 
 def user_for_token(raw: str) -> tuple[User, int, dt.datetime | None] | None:
-    """The active user of an unrevoked token, with its area paths already loaded
-    (a raw query, so the model's converters still apply to the user's columns)."""
-    sql = _lookup_sql(connection.vendor)
-    found = list(User.objects.raw(sql, [_SEPARATOR, ApiToken.digest_of(raw)]))
-    if not found:
+    """The active user of an unrevoked token, with its area paths already loaded."""
+    lookup = getattr(connection, "_va_token_lookup", None)
+    if lookup is None:
+        lookup = connection._va_token_lookup = _Lookup(connection)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(lookup.sql, [_SEPARATOR, ApiToken.digest_of(raw)])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user = found[0]
-    paths = user.va_area_paths  # type: ignore[attr-defined]
+    values = list(row)
+    for i, col, funcs in lookup.converters:
+        for convert in funcs:
+            values[i] = convert(values[i], col, connection)
+    n = len(lookup.attnames)
+    user = User.from_db(connection.alias, lookup.attnames, values[:n])
+    used, token_id, paths = values[n], values[n + 1], values[n + 2]
     # The cached_property the access checks read (see User.area_paths).
     user.__dict__["area_paths"] = tuple(sorted(paths.split(_SEPARATOR))) if paths else ()
-    used = user.va_token_used  # type: ignore[attr-defined]
-    if isinstance(used, str):  # SQLite hands an extra column back as text or naive UTC
-        used = dt.datetime.fromisoformat(used)
-    if used is not None and timezone.is_naive(used):
-        used = timezone.make_aware(used, dt.UTC)
-    return user, user.va_token_id, used  # type: ignore[attr-defined]
+    return user, token_id, used
 
 
 class BearerToken(HttpBearer):

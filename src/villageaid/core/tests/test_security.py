@@ -128,6 +128,24 @@ def test_security_headers(cadre: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_json_responses_get_a_strict_fixed_policy(cadre: Any) -> None:
+    """The API loads nothing and is framed by no one; its HTML docs keep the pages' policy."""
+    from villageaid.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user=cadre)
+    api = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert api["Content-Type"].startswith("application/json")
+    assert api["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert api["X-Content-Type-Options"] == "nosniff"
+    refused = Client().get("/api/v1/me")
+    assert refused.status_code == 401
+    assert refused["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    docs = Client().get("/api/v1/docs")
+    assert docs.status_code == 200 and docs["Content-Type"].startswith("text/html")
+    assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
 def test_healthz_reports_database() -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200
