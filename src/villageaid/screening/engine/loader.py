@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,11 +88,19 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def attach_file(con: duckdb.DuckDBPyConnection, path: Path, relation: str, workdir: Path) -> str:
+def attach_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    relation: str,
+    workdir: Path,
+    *,
+    hash_parquet: bool = True,
+) -> str:
     """Create the view ``relation`` over a CSV or Parquet file; returns the file's SHA-256
-    (computed in the same pass as the encoding check for CSV)."""
+    (computed in the same pass as the encoding check for CSV; for Parquet only when
+    ``hash_parquet``, else ``""`` and the caller hashes the file)."""
     if path.suffix == ".parquet":
-        checksum = file_checksum(path)
+        checksum = file_checksum(path) if hash_parquet else ""
         source = f"read_parquet({_quote(str(path))})"
     else:
         encoding, checksum = _scan(path)
@@ -192,29 +201,48 @@ def stage_all(
     sources_dir: Path,
     workdir: Path,
 ) -> Staged:
-    """Stage the registry (from files unless already in ``con``) and every department file."""
+    """Stage the registry (from files unless already in ``con``) and every department file.
+
+    Parquet files are hashed on a worker thread while DuckDB stages them (hashlib and
+    DuckDB both release the GIL); a CSV file is hashed in its encoding check."""
     staged = Staged()
-    for dataset in REGISTRY:
-        label = dataset.name
-        if registry_dir is not None:
-            path = find_file(registry_dir, dataset.name)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing: dict[str, Future[str]] = {}
+
+        def attach(name: str, path: Path) -> None:
+            if path.suffix == ".parquet":
+                hashing[name] = pool.submit(file_checksum, path)
+            staged.checksums[name] = attach_file(
+                con, path, f"raw_{name}", workdir, hash_parquet=False
+            )
+
+        for dataset in REGISTRY:
+            label = dataset.name
+            if registry_dir is not None:
+                path = find_file(registry_dir, dataset.name)
+                if path is None:
+                    raise InputError(
+                        f"{registry_dir}: no {dataset.name}.csv or {dataset.name}.parquet"
+                    )
+                attach(dataset.name, path)
+                relation, label = f"raw_{dataset.name}", str(path)
+            else:
+                relation = dataset.name
+            staged.rows[dataset.name] = stage(con, dataset, relation, label, rid=False)
+        for dataset in DEPARTMENT:
+            path = find_file(sources_dir, dataset.name)
             if path is None:
-                raise InputError(f"{registry_dir}: no {dataset.name}.csv or {dataset.name}.parquet")
-            staged.checksums[dataset.name] = attach_file(con, path, f"raw_{dataset.name}", workdir)
-            relation, label = f"raw_{dataset.name}", str(path)
-        else:
-            relation = dataset.name
-        staged.rows[dataset.name] = stage(con, dataset, relation, label, rid=False)
-    for dataset in DEPARTMENT:
-        path = find_file(sources_dir, dataset.name)
-        if path is None:
-            continue
-        staged.checksums[dataset.name] = attach_file(con, path, f"raw_{dataset.name}", workdir)
-        staged.rows[dataset.name] = stage(con, dataset, f"raw_{dataset.name}", str(path), rid=True)
-        staged.present.add(dataset.name)
-    build_place_table(con, ["persons", *sorted(staged.present)])
-    for name in sorted(staged.present):
-        _count_bad_ids(con, name, staged)
+                continue
+            attach(dataset.name, path)
+            staged.rows[dataset.name] = stage(
+                con, dataset, f"raw_{dataset.name}", str(path), rid=True
+            )
+            staged.present.add(dataset.name)
+        build_place_table(con, ["persons", *sorted(staged.present)])
+        for name in sorted(staged.present):
+            _count_bad_ids(con, name, staged)
+        for name, checksum in hashing.items():
+            staged.checksums[name] = checksum.result()
     return staged
 
 

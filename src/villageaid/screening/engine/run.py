@@ -219,6 +219,9 @@ def _run(
                 execute_on_spark(con, plan, staged, workdir)
             else:
                 execute_on_duckdb(con, plan)
+            # Rules read persons only through ``pf``: free the staged copy's memory for the
+            # clue query's aggregations (at 10 M persons they spilled to disk without this).
+            con.execute("DROP TABLE IF EXISTS stg_persons")
             say("building clues")
             write_clue_file(con, catalogue, clue_file)
             drop_intermediates(con, plan, staged, evidence="TABLE" if engine == "spark" else "VIEW")
