@@ -309,32 +309,36 @@ def run_execute(
     finally:
         con.close()
     if on_result is not None:
-        on_result(result)
-    with transaction.atomic():
-        run.catalogue = version
-        run.catalogue_version = result.catalogue_version
-        run.checksums = result.dataset_checksums
-        run.counts = result.counts
-        run.skipped = result.skipped
-        run.bad_id_counts = result.bad_id_counts
-        run.clue_count = result.clue_count
-        run.duration_seconds = result.duration_seconds
-        run.peak_memory_bytes = result.peak_memory_bytes
-        run.status = ScreeningRun.Status.DONE
-        run.save()
-        if datasets:
-            run.datasets.set(datasets)
-        if run.push:
-            say("pushing clues")
-            run.pushed_count = clues_push(run=run, result=result)
-            run.save(update_fields=["pushed_count"])
-        audit.record(
-            actor=run.created_by,
-            action="screening.run.finish",
-            obj=run,
-            area=run.area,
-            after={"clues": run.clue_count, "pushed": run.pushed_count},
-        )
+        on_result(result)  # the receiver owns the result (and its clue file) from here
+    try:
+        with transaction.atomic():
+            run.catalogue = version
+            run.catalogue_version = result.catalogue_version
+            run.checksums = result.dataset_checksums
+            run.counts = result.counts
+            run.skipped = result.skipped
+            run.bad_id_counts = result.bad_id_counts
+            run.clue_count = result.clue_count
+            run.duration_seconds = result.duration_seconds
+            run.peak_memory_bytes = result.peak_memory_bytes
+            run.status = ScreeningRun.Status.DONE
+            run.save()
+            if datasets:
+                run.datasets.set(datasets)
+            if run.push:
+                say("pushing clues")
+                run.pushed_count = clues_push(run=run, result=result)
+                run.save(update_fields=["pushed_count"])
+            audit.record(
+                actor=run.created_by,
+                action="screening.run.finish",
+                obj=run,
+                area=run.area,
+                after={"clues": run.clue_count, "pushed": run.pushed_count},
+            )
+    finally:
+        if on_result is None:
+            result.close()  # the clue file is not needed once the clues are pushed
     if progress is not None:
         progress.update(
             RUN_STEPS,

@@ -84,8 +84,9 @@ def _transcode(path: Path, workdir: Path, encoding: str) -> Path:
     return target
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def quote_literal(value: object) -> str:
+    """``value`` as a DuckDB string literal (file paths, codes)."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def attach_file(
@@ -101,13 +102,13 @@ def attach_file(
     ``hash_parquet``, else ``""`` and the caller hashes the file)."""
     if path.suffix == ".parquet":
         checksum = file_checksum(path) if hash_parquet else ""
-        source = f"read_parquet({_quote(str(path))})"
+        source = f"read_parquet({quote_literal(path)})"
     else:
         encoding, checksum = _scan(path)
         if encoding not in ("utf-8", "utf-8-sig"):  # DuckDB reads UTF-8 and skips a BOM
             path = _transcode(path, workdir, encoding)
         source = (
-            f"read_csv({_quote(str(path))}, header = true, all_varchar = true, delim = ',', "
+            f"read_csv({quote_literal(path)}, header = true, all_varchar = true, delim = ',', "
             "quote = '\"', escape = '\"', sample_size = -1)"
         )
     try:

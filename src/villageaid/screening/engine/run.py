@@ -23,7 +23,7 @@ import duckdb
 from villageaid.screening.engine.catalogue import Catalogue, build_catalogue
 from villageaid.screening.engine.compile import Plan, compile_plan
 from villageaid.screening.engine.derived import mask_sql
-from villageaid.screening.engine.loader import Staged, new_workdir, stage_all
+from villageaid.screening.engine.loader import Staged, new_workdir, quote_literal, stage_all
 
 CSV_COLUMNS = (
     "run_id",
@@ -94,7 +94,7 @@ class ScreeningResult:
         con = duckdb.connect()
         try:
             result = con.execute(
-                f"SELECT {', '.join(CLUE_FILE_COLUMNS)} FROM read_parquet({_quote(self.clue_file)})"
+                f"SELECT {', '.join(CLUE_FILE_COLUMNS)} FROM read_parquet({quote_literal(self.clue_file)})"
             )
             while rows := result.fetchmany(size):
                 batch = []
@@ -301,18 +301,14 @@ def clue_sql(catalogue: Catalogue) -> str:
 
 def write_clue_file(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, path: Path) -> None:
     """The clue query straight into Parquet: no clue becomes a Python object."""
-    con.execute(f"COPY ({clue_sql(catalogue)}) TO {_quote(path)} (FORMAT parquet)")
+    con.execute(f"COPY ({clue_sql(catalogue)}) TO {quote_literal(path)} (FORMAT parquet)")
 
 
 def clue_counts(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
     rows = con.execute(
-        f"SELECT rule_code, count(*) FROM read_parquet({_quote(path)}) GROUP BY rule_code"
+        f"SELECT rule_code, count(*) FROM read_parquet({quote_literal(path)}) GROUP BY rule_code"
     ).fetchall()
     return {str(code): int(n) for code, n in rows}
-
-
-def _quote(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def drop_intermediates(
@@ -357,13 +353,13 @@ def write_clues_csv(result: ScreeningResult, path: Path | str, run_id: str) -> i
 
     def meta(attribute: str) -> str:
         cases = " ".join(
-            f"WHEN {_quote(code)} THEN {_quote(getattr(m, attribute) or '')}"
+            f"WHEN {quote_literal(code)} THEN {quote_literal(getattr(m, attribute) or '')}"
             for code, m in result.rules.items()
         )
         return f"CASE rule_code {cases} END"
 
     columns = {
-        "run_id": _quote(run_id),
+        "run_id": quote_literal(run_id),
         "rule_code": "rule_code",
         "kind": meta("kind"),
         "household_code": "household_code",
@@ -376,8 +372,8 @@ def write_clues_csv(result: ScreeningResult, path: Path | str, run_id: str) -> i
     con = duckdb.connect()
     try:
         con.execute(
-            f"COPY (SELECT {select} FROM read_parquet({_quote(result.clue_file)})) "
-            f"TO {_quote(Path(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
+            f"COPY (SELECT {select} FROM read_parquet({quote_literal(result.clue_file)})) "
+            f"TO {quote_literal(Path(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
             "ESCAPE '\"', NEW_LINE E'\\r\\n', COMMENT '')"
         )
     finally:

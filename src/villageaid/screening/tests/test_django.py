@@ -81,6 +81,26 @@ def test_rerunning_pushes_nothing_new(beima: dict[str, Any], areas: dict[str, An
     assert Clue.objects.count() == before
 
 
+def test_a_run_leaves_no_clue_file_behind(
+    beima: dict[str, Any], areas: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's clue file is deleted once its clues are pushed; a caller that takes the
+    result (``on_result``) owns it and closes it itself."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    services.run_execute(services.run_create(as_of=demo.AS_OF, area=areas["village"], actor=None))
+    assert not list(tmp_path.glob("villageaid-clues-*"))
+    taken: list[Any] = []
+    services.run_execute(
+        services.run_create(as_of=demo.AS_OF, area=areas["village"], actor=None),
+        on_result=taken.append,
+    )
+    assert taken[0].clue_file.exists()
+    taken[0].close()
+    assert not list(tmp_path.glob("villageaid-clues-*"))
+
+
 def test_the_push_reads_the_clue_file_in_batches(
     beima: dict[str, Any], areas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

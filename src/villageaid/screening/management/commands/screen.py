@@ -114,6 +114,7 @@ class Command(BaseCommand):
                 run_id = uuid.uuid4().hex
                 if options["out"] is not None:
                     write_clues_csv(result, options["out"], run_id)
+                result.close()
                 self.stdout.write(f"run {run_id}: {result.clue_count} clues (not pushed)")
                 return
             run = services.run_create(
@@ -134,8 +135,10 @@ class Command(BaseCommand):
             progress.finish({"run_id": run.pk, "clues": run.clue_count})
         except (InputError, CatalogueError) as exc:
             raise CommandError(str(exc)) from exc
-        if options["out"] is not None and results:
-            write_clues_csv(results[0], options["out"], str(run.pk))
+        for result in results:
+            if options["out"] is not None:
+                write_clues_csv(result, options["out"], str(run.pk))
+            result.close()
         for code, count in run.counts.items():
             self.stdout.write(f"{code}\t{count}")
         for code, reason in run.skipped.items():
