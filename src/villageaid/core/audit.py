@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 from django.db.models import Model
 
 from villageaid.core.bulk import insert_one
 from villageaid.core.models import Area, AuditEvent
+
+P = ParamSpec("P")
 
 
 def _actor(actor: Any) -> Any:
@@ -39,17 +42,13 @@ def event(
     )
 
 
-def record(
-    *,
-    actor: Any,
-    action: str,
-    obj: Model | None = None,
-    area: Area | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str = "",
-) -> AuditEvent:
-    """Write one audit event (every service write passes here: no per-call SQL compiling)."""
-    return insert_one(
-        event(actor=actor, action=action, obj=obj, area=area, before=before, after=after, note=note)
-    )
+def _written(build: Callable[P, AuditEvent]) -> Callable[P, AuditEvent]:
+    def write(*args: P.args, **kwargs: P.kwargs) -> AuditEvent:
+        return insert_one(build(*args, **kwargs))
+
+    write.__doc__ = """Write one audit event (every service write passes here, so the INSERT
+    is built once, not compiled per call); the arguments are those of :func:`event`."""
+    return write
+
+
+record = _written(event)

@@ -107,6 +107,18 @@ def _copy_history(model: type[Model], objs: list[Any], user: Any) -> None:
     _copy(history, fields, rows)
 
 
+def _refuse_receivers(model: type[Model]) -> None:
+    """The single-row writes below send no signals: refuse models that listen for them."""
+    for signal in (signals.pre_save, signals.post_save):
+        if signal.has_listeners(model):
+            raise TypeError(f"{model.__name__} has save receivers: use save()")
+
+
+def _prepared_values(obj: Model, fields: Sequence[Any]) -> list[Any]:
+    """What ``save()`` would send for ``fields`` (``pre_save`` fills auto_now fields)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
 @cache
 def _insert_sql(model: type[Model], vendor: str) -> tuple[str, tuple[Any, ...], bool]:
     fields = tuple(_columns(model))
@@ -127,18 +139,19 @@ def insert_one(obj: M) -> M:
     """INSERT one new row for ``obj`` (auto primary key) and set its key, as
     ``save(force_insert=True)`` would, from SQL built once per model. Sends no
     signals, so models that have receivers (history, caches) are refused."""
-    model = type(obj)
-    for signal in (signals.pre_save, signals.post_save):
-        if signal.has_listeners(model):
-            raise TypeError(f"{model.__name__} has save receivers: use save()")
-    sql, fields, returning = _insert_sql(model, connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    _refuse_receivers(type(obj))
+    sql, fields, returning = _insert_sql(type(obj), connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, _prepared_values(obj, fields))
         obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    mark_saved(obj)
+    return obj
+
+
+def mark_saved(obj: Model) -> None:
+    """Tell ``obj`` it is now a stored row (after a write outside ``save()``)."""
     obj._state.adding = False
     obj._state.db = connection.alias
-    return obj
 
 
 @cache
@@ -150,10 +163,10 @@ def _select_parts(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     select = ", ".join(
-        given.get(f.attname) or f"CAST(%({prefix}{i})s AS {f.db_type(connection)})"
-        for i, f in enumerate(fields)
+        given.get(f.attname) or f"CAST(%({prefix}{f.attname})s AS {f.db_type(connection)})"
+        for f in fields
     )
-    return columns, select, tuple((i, f) for i, f in enumerate(fields) if f.attname not in given)
+    return columns, select, tuple(f for f in fields if f.attname not in given)
 
 
 def insert_select_parts(
@@ -161,18 +174,13 @@ def insert_select_parts(
 ) -> tuple[str, str, dict[str, Any]]:
     """The pieces of ``INSERT INTO table (columns) SELECT values FROM ...`` for ``obj``, to
     write a new row inside a larger statement (e.g. only when a CTE's row exists):
-    the column list, the typed select list with named placeholders ``%(prefixN)s`` and
+    the column list, the typed select list with named placeholders ``%(prefix<attname>)s`` and
     their parameters. ``expressions`` replaces some fields' values with SQL (e.g. the
-    id an earlier CTE returned). The same refusal of models with save receivers as
+    id an earlier CTE returned). Models with save receivers are refused, as by
     :func:`insert_one`."""
-    model = type(obj)
-    for signal in (signals.pre_save, signals.post_save):
-        if signal.has_listeners(model):
-            raise TypeError(f"{model.__name__} has save receivers: use save()")
+    _refuse_receivers(type(obj))
     columns, select, fields = _select_parts(
-        model, prefix, tuple(sorted((expressions or {}).items())), connection.vendor
+        type(obj), prefix, tuple(sorted((expressions or {}).items())), connection.vendor
     )
-    params = {
-        f"{prefix}{i}": f.get_db_prep_save(f.pre_save(obj, True), connection) for i, f in fields
-    }
-    return columns, select, params
+    values = _prepared_values(obj, fields)
+    return columns, select, {f"{prefix}{f.attname}": v for f, v in zip(fields, values, strict=True)}

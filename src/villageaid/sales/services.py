@@ -21,9 +21,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from villageaid.core import access, audit, bulk, roles
-from villageaid.core.bulk import insert_one
 from villageaid.core.errors import Conflict, ServiceError
-from villageaid.core.models import Area
+from villageaid.core.models import Area, AuditEvent
 from villageaid.sales import platforms, routing
 from villageaid.sales.channels import CHANNELS
 from villageaid.sales.models import (
@@ -212,11 +211,12 @@ SELECT l.grams_available,
          ORDER BY s.opened_at DESC, s.id DESC LIMIT 1),
        c.buyer_type,
        c.reserve_minutes,
-       (SELECT o.id FROM sales_order o WHERE o.idempotency_key = %(key)s),
-       (SELECT o.lot_id FROM sales_order o WHERE o.idempotency_key = %(key)s)
+       o.id,
+       o.lot_id
   FROM sales_lot l
   JOIN sales_product p ON p.id = l.product_id
   LEFT JOIN sales_channel c ON c.code = %(channel)s
+  LEFT JOIN sales_order o ON o.idempotency_key = %(key)s
  WHERE l.id = %(lot)s
 """
 _TAKE_FROM_LOT_SQL = """
@@ -229,6 +229,25 @@ _TAKE_FROM_QUOTA_SQL = """
 UPDATE sales_channelquota SET grams_remaining = grams_remaining - %(grams)s
  WHERE lot_id = %(lot)s AND channel_id = %(channel)s
 """
+
+
+def _sold_out() -> Conflict:
+    return Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+
+
+def _key_reused() -> Conflict:
+    """A key already used for an order on another lot: refused, never answered with
+    that order (it may be another village's)."""
+    return Conflict("该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused")
+
+
+def _placed_event(order: Order, actor: Any) -> AuditEvent:
+    return audit.event(
+        actor=actor,
+        action="sales.order.place",
+        obj=order,
+        note=f"{order.channel_id} {order.grams}g",
+    )
 
 
 @dataclass(frozen=True)
@@ -299,13 +318,13 @@ def order_place(
         access.check_row(scope_user, MODULE, roles.EDIT, context.area_path)
     if context.existing_id is not None:
         if context.existing_lot_id != lot_id:
-            raise Conflict("该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused")
+            raise _key_reused()
         return Order.objects.get(pk=context.existing_id)
     # An unlocked, early sold-out answer; passing it proves nothing, the locked step decides.
     if context.grams_available < grams or (
         context.quota_left is not None and context.quota_left < grams
     ):
-        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+        raise _sold_out()
     at = at or timezone.now()
     price = price_per_jin if price_per_jin is not None else context.price_per_jin
     order = Order(
@@ -334,9 +353,7 @@ def order_place(
         if existing is None:
             raise
         if existing.lot_id != lot_id:
-            raise Conflict(
-                "该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused"
-            ) from None
+            raise _key_reused() from None
         return existing
     return order
 
@@ -365,15 +382,10 @@ def _order_write_one_statement(order: Order, *, actor: Any) -> None:
     empty, so nothing else is written; the quota's CHECK refuses going below zero (the
     whole statement fails); a same-key order committed meanwhile fails the INSERT on the
     unique key."""
-    columns, select, params = bulk.insert_select_parts(order, "o")
-    event = audit.event(
-        actor=actor,
-        action="sales.order.place",
-        obj=order,
-        note=f"{order.channel_id} {order.grams}g",
-    )
+    columns, select, params = bulk.insert_select_parts(order, "order_")
+    event = _placed_event(order, actor)
     a_columns, a_select, a_params = bulk.insert_select_parts(
-        event, "a", {"object_id": "CAST(placed.id AS varchar(64))"}
+        event, "event_", {"object_id": "CAST(placed.id AS varchar(64))"}
     )
     # Column lists and typed placeholders from the models; every value is a parameter.
     sql = f"""
@@ -391,26 +403,20 @@ SELECT placed.id, (SELECT count(*) FROM quota), (SELECT id FROM audited) FROM pl
             row = cursor.fetchone()
     except IntegrityError as exc:
         if getattr(exc.__cause__, "sqlstate", "") == "23514":  # the quota's CHECK
-            raise Conflict("库存或渠道配额不足，已售罄", code="sold_out") from None
+            raise _sold_out() from None
         raise  # the unique key: order_place answers with the other order
     if row is None:  # the lot's conditional decrement matched nothing
-        raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+        raise _sold_out()
     order.pk = row[0]
-    order._state.adding = False
-    order._state.db = connection.alias
+    bulk.mark_saved(order)
 
 
 @transaction.atomic
 def _order_write_in_transaction(order: Order, *, actor: Any) -> None:
     """SQLite (its IMMEDIATE transactions serialise writers): insert the order and its
     audit row, then decrement the lot conditionally and the quota under its CHECK."""
-    insert_one(order)
-    audit.record(
-        actor=actor,
-        action="sales.order.place",
-        obj=order,
-        note=f"{order.channel_id} {order.grams}g",
-    )
+    bulk.insert_one(order)
+    bulk.insert_one(_placed_event(order, actor))
     params: dict[str, int | str] = {
         "grams": order.grams,
         "lot": order.lot_id,
@@ -419,11 +425,11 @@ def _order_write_in_transaction(order: Order, *, actor: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_TAKE_FROM_LOT_SQL, params)
         if cursor.rowcount != 1:
-            raise Conflict("库存或渠道配额不足，已售罄", code="sold_out")
+            raise _sold_out()
         try:
             cursor.execute(_TAKE_FROM_QUOTA_SQL, params)
         except IntegrityError:  # the quota's CHECK: the channel's share is gone
-            raise Conflict("库存或渠道配额不足，已售罄", code="sold_out") from None
+            raise _sold_out() from None
 
 
 def _release(order: Order) -> None:
