@@ -10,16 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import SessionAuth
 
-from villageaid.accounts.api_auth import BearerToken
+from villageaid.accounts.api_auth import CHALLENGE, BearerToken, BrowserSession
 from villageaid.core.errors import ServiceError
 
 api = NinjaAPI(
     title="VillageAid API",
     version="1",
     urls_namespace="api",
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), BrowserSession()],
     docs_url="/docs",
 )
 
@@ -30,7 +29,9 @@ def _error(request: HttpRequest, detail: object, code: str, status: int) -> Http
 
 @api.exception_handler(AuthenticationError)
 def on_auth(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, "未登录或令牌无效", "unauthenticated", 401)
+    response = _error(request, "未登录或令牌无效", "unauthenticated", 401)
+    response["WWW-Authenticate"] = CHALLENGE
+    return response
 
 
 @api.exception_handler(PermissionDenied)
