@@ -16,3 +16,10 @@ class ServiceError(Exception):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Unprocessable(ServiceError):
+    """Well-formed but contradicting what the server holds (e.g. an idempotency key
+    reused with another body)."""
+
+    status = 422

@@ -270,6 +270,9 @@ class Order(models.Model):
         REFUNDED = "refunded", _("已退款")
 
     idempotency_key = models.CharField(max_length=100)  # unique: see Meta
+    # What the key was first used for (services.order_fingerprint): a repeat with
+    # another body is refused, not answered with this order. Blank on older orders.
+    request_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="orders")
     channel = models.ForeignKey(
         Channel, on_delete=models.PROTECT, related_name="orders", db_index=False

@@ -8,6 +8,7 @@ a lot can never be oversold even if a check above were wrong."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,9 +20,10 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from villageaid.core import access, audit, bulk, roles
-from villageaid.core.errors import Conflict, ServiceError
+from villageaid.core.errors import Conflict, ServiceError, Unprocessable
 from villageaid.core.models import Area, AuditEvent
 from villageaid.sales import platforms, routing
 from villageaid.sales.channels import CHANNELS
@@ -212,7 +214,8 @@ SELECT l.grams_available,
        c.buyer_type,
        c.reserve_minutes,
        o.id,
-       o.lot_id
+       o.lot_id,
+       o.request_fingerprint
   FROM sales_lot l
   JOIN sales_product p ON p.id = l.product_id
   LEFT JOIN sales_channel c ON c.code = %(channel)s
@@ -241,6 +244,42 @@ def _key_reused() -> Conflict:
     return Conflict("该 Idempotency-Key 已用于另一笔订单", code="idempotency_key_reused")
 
 
+def _key_mismatch() -> Unprocessable:
+    """The key's first order was for another quantity, channel or buyer (the IETF
+    idempotency-key draft: 422 for a reused key with a different payload)."""
+    return Unprocessable(
+        gettext("该 Idempotency-Key 已用于内容不同的请求（数量、渠道或买家不一致），请换用新的 Key"),
+        code="idempotency_key_mismatch",
+    )
+
+
+def order_fingerprint(
+    *,
+    lot_id: int,
+    channel: str,
+    grams: int,
+    customer_id: int | None,
+    group_id: int | None,
+    deliver_on: dt.date | None,
+) -> str:
+    """What an order request asks for, hashed: equal requests, equal fingerprints,
+    whatever the JSON spelling (1.5 and 1.50 jin are the same grams)."""
+    text = f"{lot_id}|{channel}|{grams}|{customer_id}|{group_id}|{deliver_on}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _earlier_order(
+    existing_id: int, existing_lot: int, fingerprint: str, lot_id: int, wanted: str
+) -> Order:
+    """The answer to a repeated key: 409 on another lot, 422 for another body, else the
+    first order (an order from before fingerprints were kept is not compared)."""
+    if existing_lot != lot_id:
+        raise _key_reused()
+    if fingerprint and fingerprint != wanted:
+        raise _key_mismatch()
+    return Order.objects.get(pk=existing_id)
+
+
 def _placed_event(order: Order, actor: Any) -> AuditEvent:
     return audit.event(
         actor=actor,
@@ -261,6 +300,7 @@ class _OrderContext:
     reserve_minutes: int
     existing_id: int | None
     existing_lot_id: int | None
+    existing_fingerprint: str | None = None
 
 
 def _order_context(lot_id: int, channel_code: str, key: str) -> _OrderContext | None:
@@ -275,7 +315,7 @@ def _order_context(lot_id: int, channel_code: str, key: str) -> _OrderContext | 
         return None
     # SQLite hands decimals back as floats: through str, two places, as the column holds.
     price = Decimal(str(row[3])).quantize(CENT)
-    return _OrderContext(row[0], row[1], row[2], price, row[4], row[5], row[6], row[7], row[8])
+    return _OrderContext(row[0], row[1], row[2], price, *row[4:10])
 
 
 def order_place(
@@ -316,10 +356,22 @@ def order_place(
         raise Http404 from None
     if scope_user is not None:
         access.check_row(scope_user, MODULE, roles.EDIT, context.area_path)
+    wanted = order_fingerprint(
+        lot_id=lot_id,
+        channel=code,
+        grams=grams,
+        customer_id=customer.pk if customer else None,
+        group_id=group.pk if group else None,
+        deliver_on=deliver_on,
+    )
     if context.existing_id is not None:
-        if context.existing_lot_id != lot_id:
-            raise _key_reused()
-        return Order.objects.get(pk=context.existing_id)
+        return _earlier_order(
+            context.existing_id,
+            context.existing_lot_id or 0,
+            context.existing_fingerprint or "",
+            lot_id,
+            wanted,
+        )
     # An unlocked, early sold-out answer; passing it proves nothing, the locked step decides.
     if context.grams_available < grams or (
         context.quota_left is not None and context.quota_left < grams
@@ -329,6 +381,7 @@ def order_place(
     price = price_per_jin if price_per_jin is not None else context.price_per_jin
     order = Order(
         idempotency_key=idempotency_key,
+        request_fingerprint=wanted,
         lot_id=lot_id,
         channel_id=code,
         customer=customer,
@@ -352,9 +405,9 @@ def order_place(
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        if existing.lot_id != lot_id:
-            raise _key_reused() from None
-        return existing
+        return _earlier_order(
+            existing.pk, existing.lot_id, existing.request_fingerprint, lot_id, wanted
+        )
     return order
 
 

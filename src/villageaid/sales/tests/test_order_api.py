@@ -67,3 +67,33 @@ def test_a_key_used_on_another_lot_is_refused_not_answered(areas: Any, make_user
     assert reused.status_code == 409
     assert reused.json()["code"] == "idempotency_key_reused"
     assert Lot.objects.get(pk=second.pk).grams_available == 5000
+
+
+def test_a_key_reused_with_another_body_is_422_naming_the_mismatch(
+    areas: Any, make_user: Any
+) -> None:
+    """Issue 18, finding 12: the IETF idempotency-key draft answers 422 for a key reused
+    with a different payload; the first order is not handed back as if it were this one."""
+    lot = lot_in(areas["village"], jin=10)
+    clerk = make_user(Role.SALES)
+    first = _order(clerk, lot.pk, "body-1", jin="1")
+    assert first.status_code == 201
+    other = _order(clerk, lot.pk, "body-1", jin="2")
+    assert other.status_code == 422
+    body = other.json()
+    assert body["code"] == "idempotency_key_mismatch"
+    assert "Idempotency-Key" in body["detail"]
+    assert Order.objects.count() == 1
+    assert Lot.objects.get(pk=lot.pk).grams_available == 4500
+
+
+def test_the_same_body_under_the_same_key_answers_the_same_order(
+    areas: Any, make_user: Any
+) -> None:
+    lot = lot_in(areas["village"], jin=10)
+    clerk = make_user(Role.SALES)
+    first = _order(clerk, lot.pk, "body-2", jin="1.5")
+    again = _order(clerk, lot.pk, "body-2", jin="1.50")
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert Lot.objects.get(pk=lot.pk).grams_available == 4250
