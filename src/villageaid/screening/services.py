@@ -436,3 +436,21 @@ def clue_set_status(*, clue: Clue, status: str, actor: Any) -> Clue:
             after={"status": status, "at": timezone.now().isoformat()},
         )
     return clue
+
+
+def clue_link_case(*, clue: Clue, case_id: int | None, status: str, actor: Any) -> Clue:
+    """The cases app's hook: the case a clue was opened as or joined to, and its status."""
+    if status not in Clue.Status.values:
+        raise ValueError(f"unknown clue status {status!r}")
+    with transaction.atomic():
+        before = {"status": clue.status, "case_id": clue.case_id}
+        clue.case_id, clue.status = case_id, status
+        clue.save(update_fields=["case_id", "status"])
+        audit.record(
+            actor=actor,
+            action="screening.clue.case",
+            obj=clue,
+            before=before,
+            after={"status": status, "case_id": case_id},
+        )
+    return clue

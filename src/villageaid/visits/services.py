@@ -233,6 +233,19 @@ def visit_report_difficulty(
     return report
 
 
+@transaction.atomic
+def visit_report_take(*, report: VisitReport, case_ref: str, actor: Any) -> VisitReport:
+    """The cases app took the report into a case: it is no longer open."""
+    if report.status != VisitReport.Status.OPEN:
+        raise ServiceError("该困难报告已被处理", code="report_taken")
+    report.status, report.case_ref = VisitReport.Status.TAKEN, case_ref[:64]
+    report.save(update_fields=["status", "case_ref"])
+    audit.record(
+        actor=actor, action="visits.report_take", obj=report, area=report.household.village
+    )
+    return report
+
+
 # --- campaigns -----------------------------------------------------------------------
 
 
