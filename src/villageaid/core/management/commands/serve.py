@@ -33,6 +33,8 @@ class Command(BaseCommand):
             serve(application, listen=bind, threads=workers * threads)
             return
 
+        from villageaid.core.logging import gunicorn_logger_class
+
         class App(BaseApplication):
             def load_config(self) -> None:
                 for key, value in {
@@ -41,6 +43,8 @@ class Command(BaseCommand):
                     "threads": threads,
                     "accesslog": None if access_log == "none" else access_log,
                     "timeout": 120,
+                    # Access and error lines pass the personal-data mask (core.logging).
+                    "logger_class": gunicorn_logger_class(),
                 }.items():
                     self.cfg.set(key, value)
 
