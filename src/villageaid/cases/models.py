@@ -133,6 +133,14 @@ class Case(models.Model):
         related_name="eliminations",
         help_text=_("风险消除案件对应的识别案件"),
     )
+    relapse_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="relapses",
+        help_text=_("风险消除后再次识别（返贫/致贫）时，对应的前一识别案件"),
+    )
     summary = models.CharField(_("情况摘要"), max_length=300, blank=True)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("发现日期"))
@@ -157,6 +165,15 @@ class Case(models.Model):
     class Meta:
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["status", "deadline"])]
+        constraints = [
+            # One open case per household, whatever its kind: a second clue, report or
+            # declaration joins the open case (a partial unique index on both databases).
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="open"),
+                name="case_one_open_per_household",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household.code} {self.get_kind_display()}"

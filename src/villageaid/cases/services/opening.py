@@ -56,6 +56,7 @@ def case_open(
                 clue=clue,
                 declaration=declaration,
                 identification=identification,
+                relapse_of=_relapse_of(household, kind),
                 summary=summary[:300],
                 risk_types=risk_types,
                 procedure=procedure,
@@ -71,6 +72,21 @@ def case_open(
     except IntegrityError as exc:  # a concurrent opening won the partial unique index
         raise _open_exists() from exc
     return case
+
+
+def _relapse_of(household: Household, kind: str) -> Case | None:
+    """A new identification of a household whose risk was eliminated is a relapse (返贫/致贫
+    again): it links to the identification case whose risk was eliminated."""
+    if kind != Kind.IDENTIFICATION:
+        return None
+    eliminated = (
+        Case.objects.filter(
+            household=household, kind=Kind.ELIMINATION, status=Case.Status.ELIMINATED
+        )
+        .order_by("-closed_on", "-pk")
+        .first()
+    )
+    return eliminated.identification if eliminated is not None else None
 
 
 def case_open_from_report(*, report: Any, actor: Any, opened_on: dt.date | None = None) -> Case:
