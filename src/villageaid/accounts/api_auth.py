@@ -106,7 +106,7 @@ class BrowserSession(SessionAuth):
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
             return None
-        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):
-            if check_csrf(request):
-                raise HttpError(403, "CSRF check Failed")
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request):
+            raise HttpError(403, "CSRF check Failed")
         return request.COOKIES.get(self.param_name)

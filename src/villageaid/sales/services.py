@@ -248,7 +248,9 @@ def _key_mismatch() -> Unprocessable:
     """The key's first order was for another quantity, channel or buyer (the IETF
     idempotency-key draft: 422 for a reused key with a different payload)."""
     return Unprocessable(
-        gettext("该 Idempotency-Key 已用于内容不同的请求（数量、渠道或买家不一致），请换用新的 Key"),
+        gettext(
+            "该 Idempotency-Key 已用于内容不同的请求（数量、渠道或买家不一致），请换用新的 Key"
+        ),
         code="idempotency_key_mismatch",
     )
 
