@@ -51,6 +51,7 @@ class IngestOut(Schema):
     readings: int
     invalid: int
     unmapped: int
+    future: int
 
 
 @router.post("/houses/{house_id}/telemetry", response=IngestOut)
@@ -68,4 +69,4 @@ def house_telemetry(request: HttpRequest, house_id: int) -> dict[str, int]:
     )
     if counts["invalid"]:
         raise ServiceError("无效的遥测数据（应为平台 JSON）", code="invalid_payload")
-    return {key: counts[key] for key in ("messages", "readings", "invalid", "unmapped")}
+    return {key: counts[key] for key in ("messages", "readings", "invalid", "unmapped", "future")}

@@ -16,13 +16,16 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
+from villageaid.core import bounds
 from villageaid.greenhouse.models import Reading, Sensor
 
 logger = logging.getLogger(__name__)
@@ -64,13 +67,20 @@ class Message:
     received_at: datetime
 
 
-def _number(raw: Any) -> float:
+def _number(raw: Any, key: str = "") -> float:
+    """A finite number inside the measurement's bound (``core.bounds.READINGS``)."""
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise ValueError(f"not a number: {raw!r}")
-    value = float(raw)
+    try:
+        value = float(raw)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a number: {raw!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {raw!r}")
-    return value
+    try:
+        return bounds.check_float(bounds.READINGS.get(key, bounds.ANY_READING), value)
+    except ValidationError:
+        raise ValueError(f"{key or 'value'} out of range: {raw!r}") from None
 
 
 def _timestamp(raw: Any, default: datetime) -> datetime:
@@ -79,7 +89,10 @@ def _timestamp(raw: Any, default: datetime) -> datetime:
         return default
     if not isinstance(raw, str):
         raise ValueError(f"bad timestamp: {raw!r}")
-    ts = datetime.fromisoformat(raw)
+    try:
+        ts = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"bad timestamp: {raw!r}") from None
     return ts if ts.tzinfo is not None else ts.replace(tzinfo=LOCAL_TZ)
 
 
@@ -98,7 +111,7 @@ def parse_platform(match: re.Match[str], payload: bytes, now: datetime) -> list[
     ts = _timestamp(data.get("ts"), now)
     park, house = match["park"], match["house"]
     rows = [
-        ParsedReading(ts=ts, value=_number(data[key]), key=key, park=park, house=house)
+        ParsedReading(ts=ts, value=_number(data[key], key), key=key, park=park, house=house)
         for key in MEASUREMENTS
         if key in data
     ]
@@ -116,7 +129,7 @@ def parse_tasmota(match: re.Match[str], payload: bytes, now: datetime) -> list[P
             continue
         for key in TASMOTA_FIELDS:
             if key in values:
-                value = _number(values[key])
+                value = _number(values[key], key)
                 rows.append(ParsedReading(ts, value, f"{name}.{key}", device=match["device"]))
     if not rows:
         raise ValueError("no supported sensor in payload")
@@ -205,16 +218,41 @@ def _target(row: ParsedReading) -> Target:
     return ("", row.device, row.key) if row.device else (row.park, row.house, row.key)
 
 
-def _parse_all(messages: Iterable[Message], counts: Counter[str]) -> list[ParsedReading]:
+def max_ahead() -> timedelta:
+    """How far a reading's time may lie ahead of the server's clock at receipt."""
+    return timedelta(seconds=settings.GREENHOUSE_MAX_FUTURE_SECONDS)
+
+
+def _parse_all(
+    messages: Iterable[Message], counts: Counter[str]
+) -> tuple[list[ParsedReading], list[ParsedReading]]:
+    """The readings of ``messages``, and apart those stamped too far in the future: stored,
+    such a reading would stay the sensor's current value until that time comes."""
     parsed: list[ParsedReading] = []
+    future: list[ParsedReading] = []
+    ahead = max_ahead()
     for message in messages:
         counts["messages"] += 1
         try:
-            parsed += parse_message(message.topic, message.payload, message.received_at)
+            rows = parse_message(message.topic, message.payload, message.received_at)
         except ValueError as exc:
             counts["invalid"] += 1
             logger.warning("invalid telemetry on %s: %s", message.topic, exc)
-    return parsed
+            continue
+        limit = message.received_at + ahead
+        for row in rows:
+            (future if row.ts > limit else parsed).append(row)
+    if future:
+        counts["future"] += len(future)
+        logger.warning("%d readings stamped in the future refused, e.g. %s", len(future), future[0])
+    return parsed, future
+
+
+def _count_future(future: list[ParsedReading], targets: dict[Target, int]) -> None:
+    """Count refused future readings on their sensors (shown on the house page)."""
+    per_sensor = Counter(targets[t] for t in map(_target, future) if t in targets)
+    for sensor_id, n in sorted(per_sensor.items()):
+        Sensor.objects.filter(pk=sensor_id).update(future_refused=F("future_refused") + n)
 
 
 def _insert(rows: list[tuple[int, datetime, float]]) -> None:
@@ -268,14 +306,19 @@ def readings_ingest(
     *, messages: Iterable[Message], sensors: SensorCache | None = None
 ) -> Counter[str]:
     """Parse and store a batch of messages; returns counts (messages, invalid,
-    readings, unmapped). Duplicates (QoS 1 redelivery) are dropped by the
-    (sensor, ts) constraint; an older reading is kept but does not become current.
+    readings, unmapped, future). Duplicates (QoS 1 redelivery) are dropped by the
+    (sensor, ts) constraint; an older reading is kept but does not become current; a
+    reading stamped more than ``GREENHOUSE_MAX_FUTURE_SECONDS`` after its receipt is
+    refused and counted on its sensor (``Sensor.future_refused``).
     ``sensors``: the listener's cache of the sensor map (looked up per batch without it)."""
     counts: Counter[str] = Counter()
-    parsed = _parse_all(messages, counts)
-    if not parsed:
+    parsed, future = _parse_all(messages, counts)
+    if not parsed and not future:
         return counts
-    targets = sensors.lookup(parsed) if sensors is not None else sensor_targets(parsed)
+    named = parsed + future
+    targets = sensors.lookup(named) if sensors is not None else sensor_targets(named)
+    if future:
+        _count_future(future, targets)
     rows: list[tuple[int, datetime, float]] = []
     newest: dict[int, tuple[datetime, float]] = {}
     for row in parsed:

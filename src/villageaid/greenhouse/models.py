@@ -79,6 +79,9 @@ class Sensor(models.Model):
     source_key = models.CharField(_("设备内名称"), max_length=64, blank=True)
     current_value = models.FloatField(_("当前值"), null=True, blank=True)
     current_at = models.DateTimeField(_("当前值时间"), null=True, blank=True)
+    # Readings refused because their time lay ahead of the server clock (a device clock
+    # gone wrong): counted here for the technician, never stored.
+    future_refused = models.PositiveIntegerField(_("拒收的超前读数"), default=0, editable=False)
 
     class Meta:
         ordering = ["house", "key", "position"]

@@ -78,6 +78,7 @@ def house_latest(house: House, now: dt.datetime | None = None) -> list[dict[str,
             "value": sensor.current_value,
             "ts": sensor.current_at,
             "stale": sensor_is_stale(sensor, now),
+            "future_refused": sensor.future_refused,
         }
         for sensor in house.sensors.order_by("key", "position")
     ]

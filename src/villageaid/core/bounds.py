@@ -1,0 +1,279 @@
+"""The bounds of every numeric and dated input, in one place (issue 18, findings 6, 14).
+
+A :class:`Bound` is a domain range (an income, a weight, a body temperature) checked
+against the column that stores it: ``Bound.decimal(max_digits, places, ...)`` refuses at
+import time a range the column could not hold, so a value that passes the bound is always
+storable (SQLite stores anything and then fails to read it back). Forms take
+``bound.form_field()``, API schemas ``bound.schema()`` (an ``Annotated`` pydantic type),
+models ``bound.validators()``, and services ``bound.check(value)`` (so imports are checked
+too). Dates: ``PAST_DATE`` and friends refuse the future where a date records something
+that has happened (a birth, a harvest, a visit, a passage at the gate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from pydantic import AfterValidator, Field
+
+# Column limits of the integer types Django maps to (PostgreSQL's, which SQLite does not enforce).
+POSITIVE_INT_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
+# Tolerance for a device or browser clock a little ahead of the server's.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def column_max(max_digits: int, places: int) -> Decimal:
+    """The largest value a ``DecimalField(max_digits, decimal_places=places)`` holds."""
+    return Decimal(10) ** (max_digits - places) - Decimal(10) ** -places
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A closed range ``[low, high]`` with ``places`` decimal places (0: a whole number)."""
+
+    name: str
+    low: Decimal
+    high: Decimal
+    places: int = 0
+    max_digits: int | None = None  # the column's, for a decimal column
+
+    @classmethod
+    def decimal(
+        cls, name: str, *, max_digits: int, places: int, low: str | int, high: str | int
+    ) -> Bound:
+        bound = cls(name, Decimal(low), Decimal(high), places, max_digits)
+        limit = column_max(max_digits, places)
+        if not -limit <= bound.low <= bound.high <= limit:
+            raise ValueError(f"{name}: [{low}, {high}] does not fit ({max_digits},{places})")
+        return bound
+
+    @classmethod
+    def integer(
+        cls, name: str, *, low: int, high: int, column_max: int = POSITIVE_INT_MAX
+    ) -> Bound:
+        if not -column_max - 1 <= low <= high <= column_max:
+            raise ValueError(f"{name}: [{low}, {high}] does not fit the integer column")
+        return cls(name, Decimal(low), Decimal(high))
+
+    # -- checks ----------------------------------------------------------------
+
+    def message(self) -> str:
+        return gettext("%(name)s须在 %(low)s 至 %(high)s 之间") % {
+            "name": gettext(self.name),
+            "low": self.low,
+            "high": self.high,
+        }
+
+    def check(self, value: Any) -> Any:
+        """``value`` when it is a finite number inside the bound (and has no more decimal
+        places than allowed); ``ValidationError`` otherwise. ``None`` passes."""
+        if value is None:
+            return value
+        try:
+            number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise ValidationError(self.message(), code="out_of_range") from None
+        if not number.is_finite() or not self.low <= number <= self.high:
+            raise ValidationError(self.message(), code="out_of_range")
+        if self.places == 0 and number != number.to_integral_value():
+            raise ValidationError(self.message(), code="out_of_range")
+        if self.max_digits is not None and number.as_tuple().exponent < -self.places:  # type: ignore[operator]
+            raise ValidationError(
+                gettext("%(name)s最多 %(places)s 位小数")
+                % {"name": gettext(self.name), "places": self.places},
+                code="too_many_places",
+            )
+        return value
+
+    def validators(self) -> list[Callable[[Any], Any]]:
+        found: list[Callable[[Any], Any]] = [
+            MinValueValidator(self.low),  # type: ignore[arg-type]
+            MaxValueValidator(self.high),  # type: ignore[arg-type]
+        ]
+        if self.max_digits is not None:
+            found.append(DecimalValidator(self.max_digits, self.places))
+        return found
+
+    # -- forms -----------------------------------------------------------------
+
+    def form_field(self, **kwargs: Any) -> forms.Field:
+        kwargs.setdefault("label", gettext_lazy(self.name))
+        if self.places == 0:
+            return forms.IntegerField(min_value=int(self.low), max_value=int(self.high), **kwargs)
+        digits = self.max_digits or len(str(int(self.high))) + self.places
+        return forms.DecimalField(
+            min_value=self.low,
+            max_value=self.high,
+            max_digits=digits,
+            decimal_places=self.places,
+            **kwargs,
+        )
+
+    def float_form_field(self, **kwargs: Any) -> forms.FloatField:
+        kwargs.setdefault("label", gettext_lazy(self.name))
+        return forms.FloatField(min_value=float(self.low), max_value=float(self.high), **kwargs)
+
+    # -- API schemas (pydantic) ------------------------------------------------
+
+    def schema(self) -> Any:
+        """An ``Annotated`` type for a Ninja schema field of this bound."""
+        if self.places == 0:
+            return Annotated[int, Field(ge=int(self.low), le=int(self.high))]
+        return Annotated[
+            Decimal,
+            Field(ge=self.low, le=self.high, decimal_places=self.places, allow_inf_nan=False),
+        ]
+
+    def float_schema(self) -> Any:
+        return Annotated[float, Field(ge=float(self.low), le=float(self.high), allow_inf_nan=False)]
+
+
+def check_float(bound: Bound, value: float) -> float:
+    """A float reading or setting: finite and inside ``bound``."""
+    if not math.isfinite(value) or not float(bound.low) <= value <= float(bound.high):
+        raise ValidationError(bound.message(), code="out_of_range")
+    return value
+
+
+# --- money (yuan) -------------------------------------------------------------
+# Household income components and expenses: DecimalField(12, 2); a rural household's
+# year stays far below ten million yuan, which also keeps sums of five components inside.
+INCOME = Bound.decimal("收入（元）", max_digits=12, places=2, low=0, high=10_000_000)
+NET_INCOME = Bound.decimal(
+    "家庭年纯收入（元）", max_digits=12, places=2, low=-10_000_000, high=50_000_000
+)
+EXPENSE = Bound.decimal("支出（元）", max_digits=12, places=2, low=0, high=10_000_000)
+AMOUNT = Bound.decimal("金额（元）", max_digits=12, places=2, low=0, high=100_000_000)
+# Prices: DecimalField(10, 2). Price × the largest quantity below stays inside an amount.
+PRICE_PER_JIN = Bound.decimal("单价（元/斤）", max_digits=10, places=2, low=0, high=10_000)
+ITEM_VALUE = Bound.decimal("物品价值（元）", max_digits=10, places=2, low=0, high=10_000_000)
+
+# --- weights and quantities -----------------------------------------------------
+GRAMS_PER_JIN = 500
+# A lot, a harvest, an order: PositiveIntegerField grams; 100 t is beyond any village's lot.
+GRAMS = Bound.integer("重量（克）", low=1, high=100_000_000)
+JIN = Bound.decimal("重量（斤）", max_digits=10, places=3, low="0.002", high=200_000)
+HARVEST_JIN = Bound.decimal("重量（斤）", max_digits=8, places=2, low="0.01", high=200_000)
+ITEM_COUNT = Bound.integer("数量", low=1, high=1_000_000)
+GIFT_QUANTITY = Bound.decimal("数量", max_digits=10, places=2, low="0.01", high=1_000_000)
+PEOPLE = Bound.integer("人数", low=0, high=100_000)
+DAYS = Bound.integer("天数", low=0, high=3660)
+SHELF_LIFE_DAYS = Bound.integer("保质期（天）", low=1, high=3660)
+VEHICLES = Bound.integer("车辆数", low=1, high=1000)
+
+# --- measurements ---------------------------------------------------------------
+BODY_TEMPERATURE = Bound.decimal("体温（℃）", max_digits=3, places=1, low="30.0", high="45.0")
+AIR_TEMPERATURE = Bound.integer("温度（℃）", low=-60, high=90)
+HUMIDITY = Bound.integer("湿度（%）", low=0, high=100)
+CO2_PPM = Bound.integer("二氧化碳（ppm）", low=0, high=100_000)
+LUX = Bound.integer("光照（lx）", low=0, high=300_000)
+PRESSURE_HPA = Bound.integer("气压（hPa）", low=300, high=1200)
+# A value from a device whose measurement the parser cannot tell (ESPHome names).
+ANY_READING = Bound.integer("读数", low=-1_000_000, high=1_000_000)
+# The platform JSON's measurements and Tasmota's fields, each with its bound.
+READINGS: dict[str, Bound] = {
+    "air_temp": AIR_TEMPERATURE,
+    "air_rh": HUMIDITY,
+    "soil_temp": AIR_TEMPERATURE,
+    "soil_moisture": HUMIDITY,
+    "co2": CO2_PPM,
+    "lux": LUX,
+    "outdoor_temp": AIR_TEMPERATURE,
+    "outdoor_rh": HUMIDITY,
+    "Temperature": AIR_TEMPERATURE,
+    "DewPoint": AIR_TEMPERATURE,
+    "Humidity": HUMIDITY,
+    "Pressure": PRESSURE_HPA,
+}
+LATITUDE = Bound.decimal("纬度", max_digits=9, places=6, low=-90, high=90)
+LONGITUDE = Bound.decimal("经度", max_digits=9, places=6, low=-180, high=180)
+
+# --- identifiers ----------------------------------------------------------------
+ID = Bound.integer("编号", low=1, high=BIGINT_MAX, column_max=BIGINT_MAX)
+ApiId = ID.schema()
+
+# --- dates ----------------------------------------------------------------------
+
+
+def _date_message(kind: str) -> str:
+    return {
+        "future": gettext("日期不能晚于今天"),
+        "past": gettext("日期不能早于 1900 年"),
+        "far": gettext("日期超出可登记的范围"),
+    }[kind]
+
+
+def check_past_date(value: dt.date | None) -> dt.date | None:
+    """A date of something that has happened: not after today, not before 1900."""
+    if value is None:
+        return value
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if day > timezone.localdate():
+        raise ValidationError(_date_message("future"), code="future_date")
+    if day < EARLIEST:
+        raise ValidationError(_date_message("past"), code="too_old")
+    return value
+
+
+def check_past_datetime(value: dt.datetime | None) -> dt.datetime | None:
+    """A moment that has happened: not later than now plus ``CLOCK_SKEW``."""
+    if value is None:
+        return value
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + CLOCK_SKEW:
+        raise ValidationError(gettext("时间不能晚于当前时间"), code="future_time")
+    if value.date() < EARLIEST:
+        raise ValidationError(_date_message("past"), code="too_old")
+    return value
+
+
+def check_planned_date(value: dt.date | None) -> dt.date | None:
+    """A date that may lie ahead (a deadline, a delivery): within ten years either way."""
+    if value is None:
+        return value
+    today = timezone.localdate()
+    if abs((value - today).days) > 3660:
+        raise ValidationError(_date_message("far"), code="far_date")
+    return value
+
+
+def _pydantic(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A Django check as a pydantic after-validator (pydantic wants ``ValueError``)."""
+
+    def run(value: Any) -> Any:
+        try:
+            return check(value)
+        except ValidationError as exc:
+            raise ValueError("; ".join(exc.messages)) from None
+
+    return run
+
+
+PastDate = Annotated[dt.date, AfterValidator(_pydantic(check_past_date))]
+PastDateTime = Annotated[dt.datetime, AfterValidator(_pydantic(check_past_datetime))]
+PlannedDate = Annotated[dt.date, AfterValidator(_pydantic(check_planned_date))]
+
+
+class PastDateField(forms.DateField):
+    default_validators = [check_past_date]
+
+
+class PastDateTimeField(forms.DateTimeField):
+    default_validators = [check_past_datetime]
+
+
+class PlannedDateField(forms.DateField):
+    default_validators = [check_planned_date]
