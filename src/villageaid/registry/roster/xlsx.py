@@ -1,0 +1,321 @@
+"""XLSX read as a stream: one row at a time, with memory bounded by the caps of
+:mod:`.limits`, whatever the file declares.
+
+A whole-sheet reader (python-calamine, openpyxl's normal mode) builds a rectangle from the first
+to the last cell, so one cell at XFD1000000 costs gigabytes. Here the zip directory and the
+sheet's declared dimension are checked before anything is inflated, the sheet's XML is fed to
+expat in chunks, and each row is handed on as soon as it ends; a row or column past the caps
+stops the read. Only the shared strings are held whole, within their own cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+from xml.etree import ElementTree
+from xml.parsers import expat
+
+from villageaid.registry.roster import limits
+from villageaid.registry.roster.limits import Limits, column_number
+from villageaid.registry.roster.model import RosterError
+
+_CHUNK = 1 << 16
+_HEAD = 1 << 12  # the <dimension> element is near the start of a sheet's XML
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+_REF = re.compile(r"([A-Z]{1,3})(\d*)")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
+class Workbook:
+    """An opened XLSX: its sheets by name, its shared strings and date styles."""
+
+    def __init__(self, fh: IO[bytes], caps: Limits) -> None:
+        limits.check_directory(fh)
+        try:
+            self.archive = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise limits.unreadable() from exc
+        limits.check_members(self.archive, caps)
+        self.caps = caps
+        self.names = {info.filename.lower(): info.filename for info in self.archive.infolist()}
+        self.sheets = self._sheets()
+        self.strings = self._shared_strings()
+        self.date_styles = self._date_styles()
+
+    def _part(self, name: str) -> bytes | None:
+        actual = self.names.get(name.lower())
+        if actual is None:
+            return None
+        if self.archive.getinfo(actual).file_size > self.caps.part_bytes:
+            raise limits.too_large(self.caps.part_bytes)
+        try:
+            return self.archive.read(actual)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise limits.unreadable() from exc
+
+    def _xml(self, name: str) -> ElementTree.Element | None:
+        data = self._part(name)
+        if data is None:
+            return None
+        try:
+            return ElementTree.fromstring(data)  # noqa: S314 (no entities: expat's defaults)
+        except ElementTree.ParseError as exc:
+            raise limits.unreadable() from exc
+
+    def _sheets(self) -> list[tuple[str, str]]:
+        """``[(sheet name, part name)]`` in workbook order."""
+        book, rels = self._xml("xl/workbook.xml"), self._xml("xl/_rels/workbook.xml.rels")
+        if book is None or rels is None:
+            raise limits.unreadable()
+        targets = {
+            r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"
+        }
+        sheets = []
+        for element in book.iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            target = targets.get(rid, "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            sheets.append((element.get("name", ""), posixpath.normpath(part)))
+        return sheets
+
+    def _shared_strings(self) -> list[str]:
+        actual = self.names.get("xl/sharedstrings.xml")
+        if actual is None:
+            return []
+        reader = _SharedStrings(self.caps.shared_strings)
+        with self.archive.open(actual) as stream:
+            _feed(reader.parser, stream)
+        return reader.strings
+
+    def _date_styles(self) -> frozenset[int]:
+        styles = self._xml("xl/styles.xml")
+        if styles is None:
+            return frozenset()
+        custom = {
+            int(e.get("numFmtId", "0")): e.get("formatCode", "")
+            for e in styles.iter()
+            if _local(e.tag) == "numFmt"
+        }
+        dated = {n for n, code in custom.items() if _is_date_format(code)}
+        dated |= _BUILTIN_DATE_FORMATS - set(custom)
+        xfs = next((e for e in styles if _local(e.tag) == "cellXfs"), None)
+        if xfs is None:
+            return frozenset()
+        return frozenset(
+            index for index, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in dated
+        )
+
+    def declared_rows(self, part: str) -> int | None:
+        """The sheet's declared last row; refuses a dimension over the caps."""
+        actual = self.names.get(part.lower())
+        if actual is None:
+            return None
+        with self.archive.open(actual) as stream:
+            return limits.check_dimension(stream.read(_HEAD), self.caps)
+
+    def rows(self, part: str) -> Iterator[tuple[int, list[Any]]]:
+        """``(sheet row number, cells)`` of one sheet, blank rows left out."""
+        actual = self.names.get(part.lower())
+        if actual is None:
+            return
+        with self.archive.open(actual) as stream:
+            head = stream.read(_HEAD)
+            limits.check_dimension(head, self.caps)
+            reader = _SheetReader(self.strings, self.date_styles, self.caps)
+            try:
+                reader.parser.Parse(head, False)
+                yield from reader.take()
+                while chunk := stream.read(_CHUNK):
+                    reader.parser.Parse(chunk, False)
+                    yield from reader.take()
+                reader.parser.Parse(b"", True)
+            except expat.ExpatError as exc:
+                raise limits.unreadable() from exc
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise limits.unreadable() from exc
+            yield from reader.take()
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+def _is_date_format(code: str) -> bool:
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
+    return bool(re.search(r"[ymdhs]", bare)) and "general" not in bare
+
+
+def _feed(parser: Any, stream: IO[bytes]) -> None:
+    try:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise limits.unreadable() from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise limits.unreadable() from exc
+
+
+def _parser() -> Any:
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+class _SharedStrings:
+    """``<si>`` texts in order; phonetic runs (``<rPh>``) left out, as spreadsheets show them."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.strings: list[str] = []
+        self.parts: list[str] = []
+        self.in_text = False
+        self.phonetic = 0
+        self.parser = _parser()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.data
+
+    def start(self, tag: str, _attrs: dict[str, str]) -> None:
+        name = _local(tag)
+        if name == "t":
+            self.in_text = not self.phonetic
+        elif name == "rPh":
+            self.phonetic += 1
+        elif name == "si":
+            self.parts = []
+
+    def end(self, tag: str) -> None:
+        name = _local(tag)
+        if name == "t":
+            self.in_text = False
+        elif name == "rPh":
+            self.phonetic -= 1
+        elif name == "si":
+            if len(self.strings) >= self.cap:
+                raise RosterError(
+                    limits._("表格中的不同文字超过 %(cap)s 条的上限，请分成几个文件导入")
+                    % {"cap": f"{self.cap:,}"}
+                )
+            self.strings.append("".join(self.parts))
+
+    def data(self, text: str) -> None:
+        if self.in_text:
+            self.parts.append(text)
+
+
+class _SheetReader:
+    """expat callbacks turning ``<row>``/``<c>`` elements into ``(row number, cells)``."""
+
+    def __init__(self, strings: list[str], date_styles: frozenset[int], caps: Limits) -> None:
+        self.strings, self.date_styles, self.caps = strings, date_styles, caps
+        self.done: list[tuple[int, list[Any]]] = []
+        self.row_number = 0
+        self.cells: list[Any] = []
+        self.column = 0
+        self.kind = ""
+        self.style = 0
+        self.text: list[str] | None = None
+        self.collecting = False
+        self.in_inline = False
+        self.phonetic = False
+        self.parser = _parser()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.CharacterDataHandler = self.data
+
+    def take(self) -> list[tuple[int, list[Any]]]:
+        done, self.done = self.done, []
+        return done
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        name = tag if ":" not in tag else tag.rpartition(":")[2]
+        if name == "c":
+            self.start_cell(attrs)
+        elif name == "v" or (name == "t" and self.in_inline and not self.phonetic):
+            if self.text is None:
+                self.text = []
+            self.collecting = True
+        elif name == "rPh":
+            self.phonetic = True  # a phonetic run's text is not the cell's
+        elif name == "is":
+            self.in_inline = True
+        elif name == "row":
+            self.start_row(attrs)
+
+    def start_row(self, attrs: dict[str, str]) -> None:
+        number = attrs.get("r")
+        self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
+        if self.row_number > self.caps.rows:
+            raise limits.too_many_rows(self.caps.rows)
+        self.cells, self.column = [], 0
+
+    def start_cell(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
+        match = _REF.match(ref) if ref else None
+        self.column = column_number(match.group(1)) if match else self.column + 1
+        if self.column > self.caps.columns:
+            raise limits.too_many_columns(self.caps.columns)
+        self.kind = attrs.get("t", "n")
+        style = attrs.get("s")
+        self.style = int(style) if style and style.isdigit() else 0
+        self.text = None
+
+    def end(self, tag: str) -> None:
+        name = tag if ":" not in tag else tag.rpartition(":")[2]
+        if name == "c":
+            self.end_cell()
+        elif name == "row":
+            if any(c is not None and c != "" for c in self.cells):
+                self.done.append((self.row_number, self.cells))
+        elif name in ("v", "t"):
+            self.collecting = False
+        elif name == "rPh":
+            self.phonetic = False
+        elif name == "is":
+            self.in_inline = False
+
+    def data(self, text: str) -> None:
+        if self.collecting and self.text is not None:
+            self.text.append(text)
+
+    def end_cell(self) -> None:
+        raw = "".join(self.text) if self.text is not None else None
+        self.text = None
+        if raw is None:
+            return
+        value = self.value(raw)
+        missing = self.column - len(self.cells)
+        if missing > 0:
+            self.cells.extend([None] * (missing - 1))
+            self.cells.append(value)
+        else:
+            self.cells[self.column - 1] = value
+
+    def value(self, raw: str) -> Any:
+        kind = self.kind
+        if kind == "s":
+            index = int(raw) if raw.strip().isdigit() else -1
+            return self.strings[index] if 0 <= index < len(self.strings) else None
+        if kind in ("inlineStr", "str", "e", "d"):
+            return raw
+        if kind == "b":
+            return raw.strip() == "1"
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw
+        if self.style in self.date_styles and 0 <= number < 2958466:
+            moment = _EXCEL_EPOCH + dt.timedelta(days=number)
+            return moment.date() if number.is_integer() else moment
+        return number
