@@ -16,6 +16,7 @@ from villageaid.cases import forms, rules, selectors, services
 from villageaid.cases.catalogue import MEASURES
 from villageaid.cases.models import Case, CaseMeasure, Objection, ProcedureStep
 from villageaid.core import access, net, roles
+from villageaid.core import pdf as core_pdf
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.registry.models import Household
@@ -281,15 +282,15 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.access(MODULE)
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable notice as PDF (WeasyPrint; the page uses the CJK fonts installed)."""
+    """The printable notice as PDF, in the shipped font (core.pdf), whatever the server has."""
     notice = selectors.notice_get(request.user, pk)
     context = {"notice": notice, "rows": selectors.notice_rows(notice)}
     html = render_to_string("cases/notice_print.html", context, request=request)
     try:
-        from weasyprint import HTML
-    except ImportError:
-        return HttpResponse(html)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        pdf = core_pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except core_pdf.FontMissing:
+        messages.error(request, core_pdf.font_missing_message())
+        return redirect(f"{reverse('notice-detail', args=[pk])}?print=1")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
     return response

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from villageaid.core import access, roles
+from villageaid.core import pdf as core_pdf
 from villageaid.reports import brief, selectors
 from villageaid.reports.api import area_for
 
@@ -121,22 +120,14 @@ def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def cjk_font_available() -> bool:
-    if shutil.which("fc-list") is None:
-        return False
-    found = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)  # noqa: S607
-    return bool(found.stdout.strip())
-
-
 @access.access(MODULE, roles.EXPORT)
 def scorecard_pdf(request: HttpRequest) -> HttpResponse:
-    if not cjk_font_available():
-        messages.error(request, "服务器缺少中文字体（请安装 fonts-noto-cjk），暂不能生成 PDF。")
-        return redirect(request.get_full_path().replace("scorecard.pdf", "scorecard/"))
-    from weasyprint import HTML
-
     html = render_to_string("reports/scorecard_print.html", _context(request), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    try:
+        pdf = core_pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    except core_pdf.FontMissing:
+        messages.error(request, core_pdf.font_missing_message())
+        return redirect(request.get_full_path().replace("scorecard.pdf", "scorecard/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="scorecard.pdf"'
     return response

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from pypdf import PdfReader
 
 from villageaid.conftest import client_for
 from villageaid.core.roles import Role
+from villageaid.core.tests.fontless import fontless_pdf_fixture, pdf_fonts, pdf_text  # noqa: F401
 from villageaid.greenhouse.models import House, Park
 from villageaid.greenhouse.services import harvest_record
 from villageaid.reports.figures import FIGURES
@@ -110,21 +110,35 @@ def test_scorecard_page_links_figures_to_their_records(
 
 
 @pytest.mark.django_db
-def test_pdf_renders_chinese_text(areas: Any, make_user: Any, harvests: Any) -> None:
-    from villageaid.reports.views import cjk_font_available
-
-    if not cjk_font_available():
-        from villageaid.conftest import require_service
-
-        require_service("CJK font", "fc-list :lang=zh finds none (apt-get install fonts-noto-cjk)")
+def test_pdf_renders_chinese_text(
+    areas: Any, make_user: Any, harvests: Any, fontless_pdf: list[int]
+) -> None:
+    """Rendered with no system font at all (core/tests/fontless.py): the shipped one prints."""
     client = client_for(make_user(Role.CADRE))
     response = client.get(
         "/reports/scorecard.pdf", {"area": areas["village"].code, "start": START, "end": END}
     )
     assert response["Content-Type"] == "application/pdf"
-    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
-    assert "北马村成绩单" in text.replace(" ", "")
-    assert "羊肚菌产量" in text.replace(" ", "")
+    assert fontless_pdf == [len(response.content)]
+    text = pdf_text(response.content)
+    assert "北马村成绩单" in text
+    assert "羊肚菌产量" in text
+    assert "2020年1月1日至2020年6月4日" in text and "—天" in text
+    assert pdf_fonts(response.content) == {"VillageAid-Sans", "VillageAid-Sans-Bold"}
+
+
+@pytest.mark.django_db
+def test_pdf_on_a_broken_install_says_the_font_is_missing(
+    areas: Any, make_user: Any, monkeypatch: Any, tmp_path: Any
+) -> None:
+    from villageaid.core import fonts
+
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    client = client_for(make_user(Role.CADRE))
+    params = {"area": areas["village"].code, "start": START, "end": END}
+    response = client.get("/reports/scorecard.pdf", params, follow=True)
+    assert response.redirect_chain[0][0].startswith("/reports/scorecard/?")
+    assert "服务器缺少中文字体" in response.content.decode()
 
 
 @pytest.mark.django_db
