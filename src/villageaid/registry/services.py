@@ -16,7 +16,7 @@ from villageaid.core import audit, pii
 from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
-from villageaid.registry import roster
+from villageaid.registry import export, roster
 from villageaid.registry.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -191,7 +191,7 @@ def registry_export(
     """Write ``households.csv``/``persons.csv``; full ID numbers only when ``full_ids``."""
     house_rows, person_rows = [], []
     for household in households:
-        house_rows.append(_household_row(household))
+        house_rows.append(_household_row(household, full_ids))
         for person in household.members.all():
             person_rows.append(_person_row(household, person, full_ids))
     roster.write_interchange(house_rows, person_rows, directory)
@@ -203,7 +203,7 @@ def registry_export(
     return len(person_rows)
 
 
-def _household_row(h: Household) -> dict[str, str]:
+def _household_row(h: Household, full: bool) -> dict[str, str]:
     return {
         "household_code": h.code,
         "village_code": h.village_id,
@@ -212,7 +212,7 @@ def _household_row(h: Household) -> dict[str, str]:
         "monitoring_category": h.monitoring_category,
         "risk_types": h.risk_types,
         "net_income_12m": f"{h.net_income_12m:.2f}",
-        "phone": h.phone,
+        "phone": h.phone if full else export.mask_phone(h.phone),
     }
 
 
