@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from villageaid.registry import labels
 from villageaid.registry.models import Household
 from villageaid.registry.services import EDITABLE
 
@@ -21,20 +20,15 @@ class RosterUploadForm(forms.Form):
 
 
 class HouseholdForm(forms.ModelForm):
-    risk_types = forms.MultipleChoiceField(
-        label=_("风险类型"),
-        choices=list(labels.RISK_TYPE_LABELS.items()),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    """The facts a village may edit. 户类型, 监测状态, 监测对象类别 and 风险类型 are not here:
+    they change only through a case or a correction (``services.PROTECTED``)."""
 
     class Meta:
         model = Household
-        fields = [f for f in EDITABLE if f != "risk_types"]
+        fields = list(EDITABLE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial["risk_types"] = self.instance.risk_type_list
         for field in self.fields.values():
             css = (
                 "form-check-input"
@@ -45,6 +39,4 @@ class HouseholdForm(forms.ModelForm):
                 field.widget.attrs.setdefault("class", css)
 
     def changes(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["risk_types"] = ";".join(data.get("risk_types") or [])
-        return {k: v for k, v in data.items() if k in EDITABLE}
+        return {k: v for k, v in self.cleaned_data.items() if k in EDITABLE}

@@ -113,3 +113,46 @@ def import_get(user: Any, pk: int) -> RosterImport:
     if not access.allowed(user, MODULE, roles.EDIT):
         raise PermissionDenied
     return get_object_or_404(imports_for(user), pk=pk)
+
+
+# Which procedure changes a protected field: the identification chain (a case) or the
+# correction procedure for data that was simply wrong.
+PROCEDURE_FOR_FIELD = {
+    "monitoring_status": "case",
+    "monitoring_category": "case",
+    "risk_types": "case",
+    "household_type": "correction",
+}
+ROSTER_DEFAULTS = {"monitoring_status": "none"}
+
+
+def roster_protected_differences(
+    households: Iterable[dict[str, str]], limit: int = 500
+) -> list[dict[str, str]]:
+    """Roster rows whose protected values differ from the registry's (a re-import): each
+    difference once, with the procedure that may change it. The import changes none."""
+    rows = {r["household_code"]: r for r in households}
+    found: list[dict[str, str]] = []
+    current = Household.objects.filter(code__in=list(rows)).order_by("code")
+    for household in current.only("code", "village_id", *PROCEDURE_FOR_FIELD):
+        row = rows[household.code]
+        if row.get("village_code") != household.village_id:
+            continue  # another village's household: the import refuses it, shows nothing
+        for field, procedure in PROCEDURE_FOR_FIELD.items():
+            imported = row.get(field) or ROSTER_DEFAULTS.get(field, "")
+            if imported == getattr(household, field):
+                continue
+            found.append(
+                {
+                    "household_code": household.code,
+                    "household_id": str(household.pk),
+                    "field": field,
+                    "label": str(Household._meta.get_field(field).verbose_name),
+                    "current": getattr(household, field),
+                    "imported": imported,
+                    "procedure": procedure,
+                }
+            )
+            if len(found) >= limit:
+                return found
+    return found

@@ -106,6 +106,7 @@ def registry_commit(
         "households_updated": 0,
         "persons_created": 0,
         "persons_updated": 0,
+        "needs_procedure": 0,
     }
     total = len(households) + len(persons)
     with transaction.atomic():
@@ -129,13 +130,20 @@ def _upsert_households(
         current = existing.get(row["household_code"])
         if current is None:
             new.append(Household(code=row["household_code"], **values))
-        elif _changed(current, values):
+            continue
+        if any(getattr(current, f) != values[f] for f in PROTECTED):
+            counts["needs_procedure"] += 1  # shown in the preview, changed by no import
+        if _changed(current, {k: v for k, v in values.items() if k not in PROTECTED}):
             changed.append(current)
     if new:
         insert_with_history(Household, new, key="code", user=_user(actor))
     if changed:
         bulk_update_with_history(
-            changed, Household, list(HOUSEHOLD_FIELDS), batch_size=CHUNK, default_user=_user(actor)
+            changed,
+            Household,
+            [f for f in HOUSEHOLD_FIELDS if f not in PROTECTED],
+            batch_size=CHUNK,
+            default_user=_user(actor),
         )
     counts["households_created"] += len(new)
     counts["households_updated"] += len(changed)
@@ -232,11 +240,15 @@ def _person_row(h: Household, p: Person, full_ids: bool) -> dict[str, str]:
     }
 
 
+# 监测状态, 监测对象类别, 户类型, 风险类型 (and 风险消除, a monitoring status): they change only
+# by a decision of a case or of the correction procedure (monitoring.md §6, §10), never by
+# an edit, an API call or a roster re-import. ``household_decide`` is the one way to them.
+PROTECTED = ("household_type", "monitoring_status", "monitoring_category", "risk_types")
+# The records a protected change may rest on: a case (its county decision, its rollback)
+# or an approved correction. Labels, not imports: the registry does not import cases.
+DECISION_BASES = frozenset({"cases.case", "cases.correction"})
+
 EDITABLE = (
-    "household_type",
-    "monitoring_status",
-    "monitoring_category",
-    "risk_types",
     "phone",
     "address",
     "group_name",
@@ -252,27 +264,60 @@ EDITABLE = (
 )
 
 
+def _procedure_required(fields: Iterable[str]) -> ServiceError:
+    names = "、".join(str(Household._meta.get_field(f).verbose_name) for f in sorted(fields))
+    return ServiceError(
+        f"{names}只能通过监测帮扶程序或更正程序变更（需走程序）", code="procedure_required"
+    )
+
+
 def household_update(*, household: Household, actor: Any, **changes: Any) -> Household:
-    """Edit a household's facts; records history and an audit event with before/after."""
+    """Edit a household's facts; records history and an audit event with before/after.
+    The protected fields are refused here (see :data:`PROTECTED`)."""
+    protected = set(changes) & set(PROTECTED)
+    if protected:
+        raise _procedure_required(protected)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ServiceError(f"不能修改: {', '.join(sorted(unknown))}", code="not_editable")
-    if changes.get("monitoring_status") == "monitored" and not changes.get(
-        "risk_types", household.risk_types
-    ):
+    return _household_write(household, actor, changes, reason="edit", action="update")
+
+
+def household_decide(*, household: Household, actor: Any, basis: Any, **changes: Any) -> Household:
+    """Change protected fields on the strength of ``basis``: a saved case or an approved
+    correction (the cases app's services call this, nothing else does). The history row
+    and the audit event name the basis."""
+    label = getattr(getattr(basis, "_meta", None), "label_lower", "")
+    if label not in DECISION_BASES or getattr(basis, "pk", None) is None:
+        raise _procedure_required(changes)
+    if label == "cases.correction" and getattr(basis, "status", "") != "approved":
+        raise ServiceError("更正申请尚未经乡镇批准", code="correction_not_approved")
+    unknown = set(changes) - set(PROTECTED)
+    if unknown:
+        raise ServiceError(f"不能修改: {', '.join(sorted(unknown))}", code="not_editable")
+    status = changes.get("monitoring_status", household.monitoring_status)
+    if status == "monitored" and not changes.get("risk_types", household.risk_types):
         raise ServiceError("监测户至少要有一个风险类型", code="risk_required")
+    reason = f"{label} #{basis.pk}"
+    return _household_write(household, actor, changes, reason=reason, action="decide")
+
+
+def _household_write(
+    household: Household, actor: Any, changes: dict[str, Any], *, reason: str, action: str
+) -> Household:
     before = {name: str(getattr(household, name)) for name in changes}
     with transaction.atomic():
         for name, value in changes.items():
             setattr(household, name, value)
-        household._change_reason = "edit"  # type: ignore[attr-defined]
+        household._change_reason = reason  # type: ignore[attr-defined]
         household.save()
         audit.record(
             actor=actor,
-            action="registry.household.update",
+            action=f"registry.household.{action}",
             obj=household,
             area=household.village,
             before=before,
             after={name: str(value) for name, value in changes.items()},
+            note=reason,
         )
     return household

@@ -10,7 +10,7 @@ from villageaid.cases import rules
 from villageaid.cases.models import Case, Kind
 from villageaid.cases.services.steps import Step, register
 from villageaid.core.errors import ServiceError
-from villageaid.registry.services import household_update
+from villageaid.registry.services import household_decide
 
 
 @register
@@ -30,13 +30,16 @@ class CountyStep(Step):
         if case.kind == Kind.IDENTIFICATION:
             case.category = data["category"]
             case.risk_types = ";".join(rules.risk_list(data["risk_types"]))
-            household_update(
+            household_decide(
                 household=household,
                 actor=actor,
+                basis=case,
                 monitoring_status="monitored",
                 monitoring_category=case.category,
                 risk_types=case.risk_types,
             )
         else:
-            household_update(household=household, actor=actor, monitoring_status="eliminated")
+            household_decide(
+                household=household, actor=actor, basis=case, monitoring_status="eliminated"
+            )
         case.decided_on = on

@@ -14,7 +14,7 @@ from villageaid.cases.services.opening import case_open
 from villageaid.core import audit
 from villageaid.core.errors import ServiceError
 from villageaid.core.roles import Role
-from villageaid.registry.services import household_update
+from villageaid.registry.services import household_decide
 
 
 def elimination_open(*, case: Case, actor: Any, on: dt.date) -> Case:
@@ -56,7 +56,9 @@ def elimination_rollback(*, case: Case, actor: Any, reason: str, on: dt.date) ->
             reason=reason,
             on=on,
         )
-        household_update(household=case.household, actor=actor, monitoring_status="monitored")
+        household_decide(
+            household=case.household, actor=actor, basis=case, monitoring_status="monitored"
+        )
         audit.record(
             actor=actor,
             action="cases.case.rollback",
