@@ -41,16 +41,28 @@ TESTING = envbool("VILLAGEAID_TESTING", "pytest" in sys.modules)
 DATA_DIR = Path(env("VILLAGEAID_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 
+# `villageaid COMMAND --help` builds a parser and serves nothing: placeholders will do.
+HELP_ONLY = envbool("VILLAGEAID_HELP_ONLY")
+
+
+class MissingSetting(ImproperlyConfigured):
+    """Required environment variables are unset; the console script prints one line (exit 2)."""
+
+    def __init__(self, variables: list[str]) -> None:
+        self.variables = variables
+        super().__init__(f"{', '.join(variables)} must be set when DEBUG is off (see .env.example)")
+
+
+_MISSING = [name for name in ("SECRET_KEY", "PII_ENCRYPTION_KEYS", "PII_HASH_KEY") if not env(name)]
+if _MISSING and not (DEBUG or TESTING or HELP_ONLY):
+    raise MissingSetting(_MISSING)
+
+
 def _secret(name: str, dev_default: str) -> str:
-    value = env(name)
-    if value:
-        return value
-    if DEBUG or TESTING:
-        return dev_default
-    raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see .env.example)")
+    return env(name) or dev_default
 
 
-# Development defaults only: refused above unless DEBUG or tests.
+# Development defaults only: refused above unless DEBUG, tests or help.
 SECRET_KEY = _secret("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
 # PII_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first (rotation).
 PII_ENCRYPTION_KEYS = envlist(
