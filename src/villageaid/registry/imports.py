@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from villageaid.core import audit, idnumber, pii
 from villageaid.core.errors import ServiceError
@@ -36,10 +38,17 @@ def roster_import_stage(
     if suffix not in SUFFIXES:
         raise ServiceError("只接受 XLSX、XLS 或 CSV 文件", code="bad_file")
     source = io.BytesIO(content) if isinstance(content, bytes) else content
+    cap = settings.ROSTER_MAX_UPLOAD_MB
     try:
         with tempfile.TemporaryFile() as sealed:
-            if not pii.encrypt_stream(source, sealed):
-                raise ServiceError("文件是空的", code="empty_file")
+            size = pii.encrypt_stream(source, sealed)
+            if not size:
+                raise ServiceError(_("文件是空的"), code="empty_file")
+            if size > cap * 1024 * 1024:
+                raise ServiceError(
+                    _("名册文件超过 %(cap)s MB 的上限，请分成几个文件上传") % {"cap": cap},
+                    code="too_large",
+                )
             sealed.seek(0)
             return _stage(
                 filename=filename, suffix=suffix, sealed=sealed, actor=actor, village=village

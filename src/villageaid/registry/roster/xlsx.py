@@ -120,30 +120,28 @@ class Workbook:
         actual = self.names.get(part.lower())
         if actual is None:
             return None
-        with self.archive.open(actual) as stream:
-            return limits.check_dimension(stream.read(_HEAD), self.caps)
+        try:
+            with self.archive.open(actual) as stream:
+                head = stream.read(_HEAD)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise limits.unreadable() from exc
+        return limits.check_dimension(head, self.caps)
 
     def rows(self, part: str) -> Iterator[tuple[int, list[Any]]]:
         """``(sheet row number, cells)`` of one sheet, blank rows left out."""
         actual = self.names.get(part.lower())
         if actual is None:
             return
-        with self.archive.open(actual) as stream:
-            head = stream.read(_HEAD)
-            limits.check_dimension(head, self.caps)
-            reader = _SheetReader(self.strings, self.date_styles, self.caps)
-            try:
-                reader.parser.Parse(head, False)
-                yield from reader.take()
+        reader = _SheetReader(self.strings, self.date_styles, self.caps)
+        try:
+            with self.archive.open(actual) as stream:
                 while chunk := stream.read(_CHUNK):
                     reader.parser.Parse(chunk, False)
                     yield from reader.take()
                 reader.parser.Parse(b"", True)
-            except expat.ExpatError as exc:
-                raise limits.unreadable() from exc
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise limits.unreadable() from exc
-            yield from reader.take()
+        except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise limits.unreadable() from exc
+        yield from reader.take()
 
     def close(self) -> None:
         self.archive.close()
@@ -159,9 +157,7 @@ def _feed(parser: Any, stream: IO[bytes]) -> None:
         while chunk := stream.read(_CHUNK):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise limits.unreadable() from exc
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise limits.unreadable() from exc
 
 
