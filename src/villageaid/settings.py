@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "ninja",  # the API docs' Swagger UI from our own static files, not a CDN
     "simple_history",
     "django_tasks",
     "django_tasks_db",
