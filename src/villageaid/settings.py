@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "villageaid.core",
     "villageaid.accounts",
+    "villageaid.policy",
     "villageaid.registry",
     "villageaid.screening",
     "villageaid.cases",

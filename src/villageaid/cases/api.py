@@ -25,7 +25,7 @@ class CaseOut(Schema):
     status: str
     step: str | None
     opened_on: dt.date
-    deadline: dt.date
+    deadline: dt.date | None
     days_left: int | None
     overdue: bool
     category: str

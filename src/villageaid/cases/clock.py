@@ -29,6 +29,11 @@ def deadline(opened_on: dt.date, days: int, kind: str = CALENDAR) -> dt.date:
     return day
 
 
+def deadline_for(opened_on: dt.date, days: int | None, kind: str = CALENDAR) -> dt.date | None:
+    """The deadline, or None when the policy version sets no limit."""
+    return None if days is None else deadline(opened_on, days, kind)
+
+
 def days_between(start: dt.date, end: dt.date, kind: str = CALENDAR) -> int:
     """Days from ``start`` to ``end`` (negative when ``end`` is earlier), counted in ``kind``."""
     if kind == CALENDAR:

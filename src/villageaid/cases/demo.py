@@ -11,14 +11,16 @@ from typing import Any
 
 from villageaid.cases import rules, services
 from villageaid.cases.models import Case, Transition
+from villageaid.core import audit
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.registry import synth
-from villageaid.registry.models import Household
+from villageaid.registry.models import Household, IncomeRecord
 from villageaid.screening.models import Clue
 
 PASS = Transition.Decision.PASS
 D = dt.date
 EPIDEMIC_OPENED = D(2020, 4, 8)
+PRE_EPIDEMIC_END = D(2020, 1, 22)  # the 12 months before Wuhan's lockdown
 NOTICE_ON, NOTICE_CLOSED = D(2020, 4, 13), D(2020, 4, 18)
 
 
@@ -41,8 +43,20 @@ def load(ctx: DemoContext) -> None:
     ctx.say(f"  北马村: {len(opened)} 件监测帮扶案件（含疫情影响户即时帮扶）")
 
 
+def _record_pre_epidemic_income(household: Household, actor: Any) -> None:
+    """The 12 months before the epidemic, when the head still worked outside the county:
+    the verified income after it fell by a third (国开发〔2020〕6号: 收入大幅缩减)."""
+    record, _ = IncomeRecord.objects.update_or_create(
+        household=household,
+        period_end=PRE_EPIDEMIC_END,
+        defaults={"wage": household.net_income_12m * 3 / 2},
+    )
+    audit.record(actor=actor, action="registry.income.record", obj=record, area=household.village)
+
+
 def _open_epidemic(users: dict[str, Any]) -> Case:
     household = Household.objects.get(code=synth.BEIMA_EPIDEMIC_CODE)
+    _record_pre_epidemic_income(household, users["cadre"])
     case = services.case_open(
         household=household,
         actor=users["cadre"],
@@ -109,6 +123,12 @@ def _plan(case: Case, users: dict[str, Any]) -> None:
         )
 
 
+def _self_pay(code: str) -> Decimal:
+    """The 2020 hospital self-pay of a medical candidate: its 刚性支出 at verification."""
+    found = (c.self_pay for c in synth.beima_village().marginal_candidates if c.household_code == code)
+    return Decimal(next(found, 0))
+
+
 def _before_notice(case: Case, users: dict[str, Any]) -> None:
     on = case.opened_on + dt.timedelta(days=2)
     services.case_verify(
@@ -118,6 +138,7 @@ def _before_notice(case: Case, users: dict[str, Any]) -> None:
         income={"wage": Decimal(case.household.net_income_12m)},
         guarantees={},
         risk_types=case.risk_types,
+        expenses={"medical": _self_pay(case.household.code)},
     )
     services.authorisation_record(case=case, actor=users["cadre"], signed_on=on)
     services.case_transition(case=case, actor=users["county"], decision=PASS, on=on)
@@ -136,7 +157,12 @@ def _before_notice(case: Case, users: dict[str, Any]) -> None:
 
 
 def _after_notice(case: Case, users: dict[str, Any]) -> None:
-    category = "unstable" if case.household.household_type == "tuopin" else "marginal"
+    """The county decides the category the case's version gives (NAT-2020 in spring 2020:
+    脱贫监测户 or 边缘户); a household the rules do not take in is not decided."""
+    reached = rules.assess_case(case, D(2020, 4, 20)).category
+    if reached is None:
+        return
+    category = reached.code
     services.case_transition(case=case, actor=users["cadre"], decision=PASS, on=NOTICE_CLOSED)
     services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 19))
     services.case_transition(

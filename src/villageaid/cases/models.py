@@ -24,17 +24,11 @@ class Kind(models.TextChoices):
 
 
 class Procedure(models.Model):
-    """A province's identification and elimination procedure (blank province: the default)."""
-
-    class ClockKind(models.TextChoices):
-        CALENDAR = "calendar", _("自然日")
-        WORKING = "working", _("工作日")
+    """A province's identification and elimination steps (blank province: the default).
+    Time limits and the notice period are policy data (``villageaid.policy``), by date."""
 
     province_code = models.CharField(_("省级区划代码"), max_length=15, blank=True, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    clock_days = models.PositiveSmallIntegerField(_("办结时限（天）"), default=15)
-    clock_kind = models.CharField(max_length=8, choices=ClockKind.choices, default="calendar")
-    notice_min_days = models.PositiveSmallIntegerField(_("公示最少天数"), default=5)
 
     def __str__(self) -> str:
         return self.name
@@ -111,6 +105,9 @@ class Case(models.Model):
         UNSTABLE = "unstable", _("脱贫不稳定户")
         MARGINAL = "marginal", _("边缘易致贫户")
         SUDDEN = "sudden", _("突发严重困难户")
+        # NAT-2020 (国开发〔2020〕6号): the categories of a 2020 case
+        TP_MONITOR = "tp_monitor", _("脱贫监测户")
+        EDGE = "edge", _("边缘户")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases")
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -153,7 +150,12 @@ class Case(models.Model):
         _("监测对象类别"), max_length=10, blank=True, choices=Category.choices
     )
     risk_types = models.CharField(_("风险类型"), max_length=200, blank=True)
-    deadline = models.DateField(_("办结期限"))
+    deadline = models.DateField(
+        _("办结期限"), null=True, blank=True, help_text=_("政策版本未规定时限的为空")
+    )
+    policy_version = models.CharField(
+        _("政策版本"), max_length=40, blank=True, help_text=_("立案时适用的政策版本编号")
+    )
     decided_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
@@ -179,6 +181,8 @@ class Case(models.Model):
         return f"{self.household.code} {self.get_kind_display()}"
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
+        if self.deadline is None:
+            return False
         return self.status == self.Status.OPEN and self.deadline < (today or dt.date.today())
 
 

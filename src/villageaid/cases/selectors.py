@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from villageaid.cases import clock
+from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, CaseMeasure, Notice, SelfDeclaration
 from villageaid.core import access, roles
 from villageaid.registry import labels
@@ -52,9 +52,10 @@ def with_clocks(cases: Any, today: dt.date | None = None) -> list[Case]:
     today = today or timezone.localdate()
     rows = list(cases)
     for case in rows:
+        kind = rules.case_policy(case).identification_limit.kind
         case.days_left = (
-            clock.days_left(case.deadline, today, case.procedure.clock_kind)
-            if case.status == Case.Status.OPEN
+            clock.days_left(case.deadline, today, kind)
+            if case.status == Case.Status.OPEN and case.deadline is not None
             else None
         )
         case.overdue = case.is_overdue(today)
@@ -95,11 +96,10 @@ def notice_rows(notice: Notice) -> list[dict[str, str]]:
     """What a notice shows, built from a dict with only :data:`NOTICE_KEYS`."""
     rows = []
     for case in notice.cases.select_related("household").prefetch_related("household__members"):
-        category = case.category or case.household.monitoring_category
         row = {
             "name": head_name(case.household),
             "group": case.household.group_name,
-            "category": labels.MONITORING_CATEGORY_LABELS.get(category) or "待认定",
+            "category": rules.notice_category(case) or "待认定",
             "risk_types": labels.risk_types_label(case.risk_types),
         }
         rows.append({key: row[key] for key in NOTICE_KEYS})

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villageaid.cases import forms, rules, selectors, services
-from villageaid.cases.catalogue import MEASURES
 from villageaid.cases.models import Case, CaseMeasure, Objection, ProcedureStep
 from villageaid.core import access, net, roles
 from villageaid.core import pdf as core_pdf
@@ -59,6 +58,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "authorisations": case.authorisations.prefetch_related("comparisons"),
         "eliminations": case.eliminations.all(),
         "can_edit": access.can(request.user, MODULE, roles.EDIT, case.area_path),
+        "policy": rules.case_policy(case),
+        "category_label": rules.category_label(case),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -68,6 +69,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(request.user, pk, roles.EDIT)
     steps = [s for s in services.actionable_steps(case) if services.may_act(request.user, case, s)]
     form = forms.TransitionForm(request.POST or None, initial={"on": timezone.localdate()})
+    form.fields["category"].choices = [("", "—"), *rules.case_policy(case).category_choices]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["step_code"] or (case.step.code if case.step else "")
         try:
@@ -168,7 +170,7 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "form": form,
         "measures": case.measures.all(),
-        "catalogue": MEASURES,
+        "catalogue": rules.case_policy(case).measures,
         "statuses": CaseMeasure.Status.choices,
     }
     return render(request, "cases/case_measures.html", context)

@@ -20,10 +20,15 @@ class CountyStep(Step):
     def guard(self, case: Case, data: dict[str, Any]) -> None:
         if case.kind != Kind.IDENTIFICATION:
             return
-        if data.get("category") not in Case.Category.values:
-            raise ServiceError("请选择监测对象类别", code="category_required")
         if not rules.risk_list(data.get("risk_types", "")):
             raise ServiceError("至少选择一个风险类型", code="risk_required")
+        decided = Case(
+            household=case.household,
+            policy_version=case.policy_version,
+            opened_on=case.opened_on,
+            risk_types=";".join(rules.risk_list(data["risk_types"])),
+        )
+        rules.check_category(decided, data, case.opened_on, required=True)
 
     def effect(self, case: Case, actor: Any, data: dict[str, Any], on: dt.date) -> None:
         household = case.household
@@ -35,7 +40,7 @@ class CountyStep(Step):
                 actor=actor,
                 basis=case,
                 monitoring_status="monitored",
-                monitoring_category=case.category,
+                monitoring_category=rules.registry_category(case),
                 risk_types=case.risk_types,
             )
         else:

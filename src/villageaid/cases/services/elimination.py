@@ -17,23 +17,37 @@ from villageaid.core.roles import Role
 from villageaid.registry.services import household_decide
 
 
-def elimination_open(*, case: Case, actor: Any, on: dt.date) -> Case:
-    """Open the mirror chain for a monitored case, or refuse with every failed condition."""
+def elimination_open(
+    *, case: Case, actor: Any, on: dt.date, mode: str = rules.guards.ASSISTED
+) -> Case:
+    """Open the mirror chain for a monitored case (帮扶消除 or 自然消除, as the version in
+    force on ``on`` allows), or refuse with every failed condition, each naming its rule.
+    The checks and the condition each used are kept in the opening's audit event."""
     if case.kind != Kind.IDENTIFICATION or case.status != Case.Status.MONITORED:
         raise ServiceError("只有已纳入监测的案件可以申请风险消除", code="not_monitored")
-    problems = rules.elimination_problems(case, on)
+    checks = rules.elimination_checks(case, on, mode)
+    problems = rules.guards.failed(checks)
     if problems:
         raise ServiceError("；".join(problems), code="elimination_refused")
-    return case_open(
-        household=case.household,
-        actor=actor,
-        source=case.source,
-        opened_on=on,
-        summary="风险消除",
-        risk_types=case.risk_types,
-        kind=Kind.ELIMINATION,
-        identification=case,
-    )
+    with transaction.atomic():
+        made = case_open(
+            household=case.household,
+            actor=actor,
+            source=case.source,
+            opened_on=on,
+            summary=f"风险消除（{rules.guards.MODE_LABELS[mode]}）",
+            risk_types=case.risk_types,
+            kind=Kind.ELIMINATION,
+            identification=case,
+        )
+        audit.record(
+            actor=actor,
+            action="cases.elimination.checks",
+            obj=made,
+            area=case.household.village,
+            after={"mode": mode, "policy": made.policy_version, "checks": rules.checks_record(checks)},
+        )
+    return made
 
 
 def elimination_rollback(*, case: Case, actor: Any, reason: str, on: dt.date) -> Case:

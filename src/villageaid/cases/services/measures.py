@@ -32,7 +32,9 @@ def measure_grant(
     case.refresh_from_db()
     immediate = case.kind == Kind.IDENTIFICATION and case.status == Case.Status.OPEN
     codes = [*case.measures.values_list("measure", flat=True), measure]
-    problems = rules.measure_problems(case.household, codes, adding=measure, immediate=immediate)
+    problems = rules.measure_problems(
+        case.household, codes, adding=measure, immediate=immediate, policy=rules.case_policy(case)
+    )
     if problems:
         raise ServiceError("；".join(problems), code="measure_policy")
     if case.status not in {Case.Status.OPEN, Case.Status.MONITORED}:

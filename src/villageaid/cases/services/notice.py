@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from villageaid.cases import rules
 from villageaid.cases.models import Case, Notice, Objection
 from villageaid.cases.services.chain import MODULE, actionable_steps
 from villageaid.cases.services.steps import Step, register
@@ -47,7 +48,7 @@ def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
             area_path=village.path,
             kind=cases[0].kind,
             opened_on=on,
-            min_days=cases[0].procedure.notice_min_days,
+            min_days=rules.case_policy(cases[0]).notice_min_days or 0,
             created_by=actor,
         )
         notice.cases.set(cases)

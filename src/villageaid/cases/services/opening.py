@@ -10,7 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from villageaid.cases import clock
+from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, Kind, SelfDeclaration
 from villageaid.cases.services.procedures import procedure_for
 from villageaid.core import audit
@@ -42,6 +42,7 @@ def case_open(
 ) -> Case:
     opened_on = opened_on or timezone.localdate()
     procedure = procedure_for(household.village.province_code)
+    limit = rules.clock_for(household, opened_on, elimination=kind == Kind.ELIMINATION)
     try:
         with transaction.atomic():
             Household.objects.select_for_update().filter(pk=household.pk).first()
@@ -61,7 +62,8 @@ def case_open(
                 risk_types=risk_types,
                 procedure=procedure,
                 opened_on=opened_on,
-                deadline=clock.deadline(opened_on, procedure.clock_days, procedure.clock_kind),
+                deadline=clock.deadline_for(opened_on, limit.days, limit.kind),
+                policy_version=limit.version,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             case.step = procedure.steps.filter(kind=kind).order_by("order").first()

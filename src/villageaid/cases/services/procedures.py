@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import transaction
 
-from villageaid.cases import clock
 from villageaid.cases.models import Case, Kind, Procedure, ProcedureStep
 from villageaid.core import audit
 from villageaid.core.roles import Role
@@ -39,19 +38,11 @@ def procedure_create(
     name: str,
     identification: Sequence[StepRow] = DEFAULT_IDENTIFICATION,
     elimination: Sequence[StepRow] = DEFAULT_ELIMINATION,
-    clock_days: int = 15,
-    clock_kind: str = clock.CALENDAR,
-    notice_min_days: int = 5,
     actor: Any = None,
 ) -> Procedure:
+    """The steps only: time limits and the notice period are policy data (by date)."""
     with transaction.atomic():
-        procedure = Procedure.objects.create(
-            province_code=province_code,
-            name=name,
-            clock_days=clock_days,
-            clock_kind=clock_kind,
-            notice_min_days=notice_min_days,
-        )
+        procedure = Procedure.objects.create(province_code=province_code, name=name)
         for kind, steps in ((Kind.IDENTIFICATION, identification), (Kind.ELIMINATION, elimination)):
             ProcedureStep.objects.bulk_create(
                 ProcedureStep(
@@ -76,7 +67,7 @@ def procedure_for(province_code: str) -> Procedure:
     if found is not None:
         return found
     default = Procedure.objects.filter(province_code="").first()
-    return default or procedure_create(province_code="", name="默认识别程序（15个自然日）")
+    return default or procedure_create(province_code="", name="默认识别程序")
 
 
 def steps_of(case: Case) -> list[ProcedureStep]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from villageaid.cases import rules
 from villageaid.cases.models import Case
 from villageaid.cases.services.steps import Step, register
 from villageaid.core.errors import ServiceError
@@ -25,3 +26,4 @@ class ReviewStep(Step):
         votes = _count(data, "votes_for") + _count(data, "votes_against")
         if attendees and votes > attendees:
             raise ServiceError("表决票数不能多于参会人数", code="bad_votes")
+        rules.check_category(case, data, case.opened_on, required=False)  # R-CAT-1

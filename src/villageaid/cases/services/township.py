@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from villageaid.cases import rules
 from villageaid.cases.models import Case
 from villageaid.cases.services.procedures import steps_of
 from villageaid.cases.services.steps import Step, register
@@ -19,6 +20,7 @@ class TownshipStep(Step):
             raise ServiceError("公示完成后才能乡镇审核", code="notice_required")
         if case.objections.filter(resolved_on__isnull=True).exists():
             raise ServiceError("公示异议尚未处理完毕", code="objections_open")
+        rules.check_category(case, data, case.opened_on, required=False)  # R-CAT-1
 
 
 @register

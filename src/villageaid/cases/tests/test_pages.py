@@ -87,16 +87,16 @@ def test_transition_api(areas: Any, make_user: Any) -> None:
 @pytest.mark.django_db
 def test_case_list_shows_clocks_in_constant_queries(areas: Any, cadre: Any) -> None:
     for n in range(3):
-        case_in(areas["village"], f"H-LIST-{n}", opened_on=dt.date(2020, 4, 1))
+        case_in(areas["village"], f"H-LIST-{n}", opened_on=dt.date(2023, 4, 3))
     client = client_for(cadre)
     client.get("/cases/")
     with CaptureQueriesContext(connection) as few:
         first = client.get("/cases/")
-    case_in(areas["village"], "H-LIST-9", opened_on=dt.date(2020, 4, 1))
+    case_in(areas["village"], "H-LIST-9", opened_on=dt.date(2023, 4, 3))
     with CaptureQueriesContext(connection) as more:
         client.get("/cases/")
     assert len(more) == len(few)
-    assert "list-group-item-danger" in first.content.decode()  # 2020 cases are overdue
+    assert "list-group-item-danger" in first.content.decode()  # 15-day limit (NAT-2023): overdue
 
 
 @pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_comparison_needs_the_signed_authorisation_and_links_to_it(
 
 @pytest.mark.django_db
 def test_landing_page_shows_case_cards(areas: Any, cadre: Any) -> None:
-    case_in(areas["village"], "H-HOME", opened_on=dt.date(2020, 4, 1))
+    case_in(areas["village"], "H-HOME", opened_on=dt.date(2023, 4, 3))
     html = client_for(cadre).get("/").content.decode()
     assert "待我办理的监测案件" in html and "超期案件" in html
 
@@ -156,10 +156,10 @@ def test_escalation_command_and_job(areas: Any, make_user: Any) -> None:
     from villageaid.core import jobs
 
     make_user(Role.TOWNSHIP)
-    case_in(areas["village"], "H-ESC", opened_on=dt.date(2020, 4, 1))
+    case_in(areas["village"], "H-ESC", opened_on=dt.date(2023, 4, 3))
     assert "cases.escalate" in jobs._JOBS
     out = __import__("io").StringIO()
-    call_command("cases_escalate", "--today", "2020-05-01", stdout=out)
+    call_command("cases_escalate", "--today", "2023-05-01", stdout=out)
     assert "escalated 1" in out.getvalue()
 
 

@@ -13,6 +13,7 @@ from villageaid.cases.tests.factories import case_in
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Notification
 from villageaid.core.roles import Role
+from villageaid.policy.models import PolicyVersion
 
 D = dt.date
 PASS = Transition.Decision.PASS
@@ -28,14 +29,18 @@ ZONGYANG = (
 
 @pytest.mark.django_db
 def test_working_day_province_sets_the_deadline(areas: Any) -> None:
-    services.procedure_create(
-        province_code="370000000000",
+    # A province's version (as Hainan's 20 working days, spec §6.2 R-PROC-2) over NAT-2020
+    PolicyVersion.objects.create(
+        code="37-2020-20WD",
         name="20个工作日",
-        clock_days=20,
-        clock_kind=clock.WORKING,
+        area_code="370000000000",
+        base=PolicyVersion.objects.get(code="NAT-2020"),
+        effective_from=D(2020, 9, 1),
+        effective_to=D(2020, 12, 31),
+        data={"procedure": {"identification_limit": {"days": 20, "kind": clock.WORKING}}},
     )
     case = case_in(areas["village"], "H-WORK", opened_on=D(2020, 9, 28))
-    assert case.procedure.clock_kind == "working"
+    assert case.policy_version == "37-2020-20WD"
     assert case.deadline == D(2020, 11, 2)
 
 
@@ -65,14 +70,14 @@ def test_comparison_runs_in_parallel_with_the_notice(areas: Any, make_user: Any)
 def test_overdue_cases_escalate_once_to_township_and_county(areas: Any, make_user: Any) -> None:
     township, county = make_user(Role.TOWNSHIP), make_user(Role.COUNTY)
     make_user(Role.TOWNSHIP, "other_township", username="elsewhere")
-    case = case_in(areas["village"], "H-LATE", opened_on=D(2020, 4, 1))
-    assert services.cases_escalate(today=D(2020, 4, 16)) == 0
-    assert services.cases_escalate(today=D(2020, 4, 17)) == 1
-    assert services.cases_escalate(today=D(2020, 4, 18)) == 0
+    case = case_in(areas["village"], "H-LATE", opened_on=D(2023, 4, 3))  # NAT-2023: 15 days
+    assert services.cases_escalate(today=D(2023, 4, 18)) == 0
+    assert services.cases_escalate(today=D(2023, 4, 19)) == 1
+    assert services.cases_escalate(today=D(2023, 4, 20)) == 0
     got = set(Notification.objects.values_list("user__username", flat=True))
     assert got == {township.username, county.username}
     case.refresh_from_db()
-    assert case.escalated_at is not None and case.is_overdue(D(2020, 4, 17))
+    assert case.escalated_at is not None and case.is_overdue(D(2023, 4, 19))
 
 
 @pytest.mark.django_db

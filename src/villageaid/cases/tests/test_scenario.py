@@ -61,7 +61,8 @@ def test_seed_case_from_report_to_assistance_to_elimination_and_back(
         opened_on=D(2020, 4, 8),
         summary="户主受疫情影响无法外出务工",
     )
-    assert case.deadline == D(2020, 4, 23)
+    # NAT-2020 sets no identification limit (policy-versions.md §1), Shandong's none found
+    assert case.policy_version == "SD-2020" and case.deadline is None
     fund = services.measure_grant(
         case=case,
         actor=users["township"],
@@ -89,7 +90,7 @@ def test_seed_case_from_report_to_assistance_to_elimination_and_back(
         actor=users["county"],
         decision=PASS,
         on=D(2020, 4, 16),
-        data={"category": "unstable", "risk_types": "epidemic;employment"},
+        data={"category": "tp_monitor", "risk_types": "epidemic;employment"},
     )
     home.refresh_from_db()
     assert (home.monitoring_status, home.monitoring_category) == ("monitored", "unstable")
@@ -107,7 +108,7 @@ def test_seed_case_from_report_to_assistance_to_elimination_and_back(
     # Too early, income not yet above the line twice: refused with the reasons.
     with pytest.raises(ServiceError) as refused:
         services.elimination_open(case=case, actor=users["cadre"], on=D(2020, 8, 1))
-    assert "半年" in refused.value.message and "监测标准" in refused.value.message
+    assert "R-ELIM-STABLE" in refused.value.message and "R-ELIM-INCOME" in refused.value.message
 
     income(home, D(2020, 9, 30), 7000)
     income(home, D(2020, 12, 31), 8000)
