@@ -265,6 +265,8 @@ MQTT_TOPIC_PREFIX = env("MQTT_TOPIC_PREFIX", "villageaid")
 GREENHOUSE_RAW_DAYS = envint("GREENHOUSE_RAW_DAYS", 30)
 GREENHOUSE_ROLLUP_5MIN_DAYS = envint("GREENHOUSE_ROLLUP_5MIN_DAYS", 400)
 GREENHOUSE_ROLLUP_HOUR_DAYS = envint("GREENHOUSE_ROLLUP_HOUR_DAYS", 3660)
+# A reading stamped more than this many seconds after its receipt is refused and counted.
+GREENHOUSE_MAX_FUTURE_SECONDS = envint("GREENHOUSE_MAX_FUTURE_SECONDS", 300)
 WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Group-robot webhooks (WeCom / DingTalk) for escalations and alerts, comma-separated.
 WEBHOOK_URLS = envlist("WEBHOOK_URLS")

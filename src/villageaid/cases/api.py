@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from villageaid.cases import selectors, services
-from villageaid.core import access, roles
+from villageaid.core import access, bounds, roles
 from villageaid.core.paging import ApiPagination
 
 router = Router(tags=["cases"])
@@ -51,7 +51,7 @@ class TransitionIn(Schema):
     decision: str
     step: str = ""
     reason: str = ""
-    on: dt.date | None = None
+    on: bounds.PastDate | None = None
     data: dict[str, Any] = {}
 
 

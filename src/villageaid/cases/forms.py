@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villageaid.cases.catalogue import MEASURE_CHOICES
 from villageaid.cases.models import Case, CaseMeasure, Transition
+from villageaid.core import bounds
 from villageaid.registry import labels
 
 RISKS = list(labels.RISK_TYPE_LABELS.items())
@@ -37,10 +38,10 @@ class TransitionForm(StyledForm):
     reason = forms.CharField(
         label=_("意见或理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    on = forms.DateField(label=_("办理日期"), required=False)
-    attendees = forms.IntegerField(label=_("参会人数"), required=False, min_value=0)
-    votes_for = forms.IntegerField(label=_("赞成票"), required=False, min_value=0)
-    votes_against = forms.IntegerField(label=_("反对票"), required=False, min_value=0)
+    on = bounds.PastDateField(label=_("办理日期"), required=False)
+    attendees = bounds.PEOPLE.form_field(label=_("参会人数"), required=False)
+    votes_for = bounds.PEOPLE.form_field(label=_("赞成票"), required=False)
+    votes_against = bounds.PEOPLE.form_field(label=_("反对票"), required=False)
     minutes = forms.CharField(
         label=_("会议记录"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -78,14 +79,14 @@ class TransitionForm(StyledForm):
 
 
 class VerifyForm(StyledForm):
-    on = forms.DateField(label=_("核实日期"))
-    wage = forms.DecimalField(label=_("工资性收入"), min_value=0, initial=0)
-    business = forms.DecimalField(label=_("生产经营性收入"), min_value=0, initial=0)
-    property_income = forms.DecimalField(label=_("财产性收入"), min_value=0, initial=0)
-    transfer = forms.DecimalField(label=_("转移性收入"), min_value=0, initial=0)
-    production_costs = forms.DecimalField(label=_("生产经营性支出"), min_value=0, initial=0)
-    medical_expense = forms.DecimalField(label=_("合规自付医疗支出"), min_value=0, initial=0)
-    education_expense = forms.DecimalField(label=_("子女上学支出"), min_value=0, initial=0)
+    on = bounds.PastDateField(label=_("核实日期"))
+    wage = bounds.INCOME.form_field(label=_("工资性收入"), initial=0)
+    business = bounds.INCOME.form_field(label=_("生产经营性收入"), initial=0)
+    property_income = bounds.INCOME.form_field(label=_("财产性收入"), initial=0)
+    transfer = bounds.INCOME.form_field(label=_("转移性收入"), initial=0)
+    production_costs = bounds.EXPENSE.form_field(label=_("生产经营性支出"), initial=0)
+    medical_expense = bounds.EXPENSE.form_field(label=_("合规自付医疗支出"), initial=0)
+    education_expense = bounds.EXPENSE.form_field(label=_("子女上学支出"), initial=0)
     food_clothing_ok = forms.BooleanField(label=_("不愁吃不愁穿"), required=False, initial=True)
     education_ok = forms.BooleanField(label=_("义务教育有保障"), required=False, initial=True)
     medical_ok = forms.BooleanField(label=_("基本医疗有保障"), required=False, initial=True)
@@ -119,10 +120,10 @@ class MeasureForm(StyledForm):
     measure = forms.ChoiceField(label=_("措施"), choices=MEASURE_CHOICES)
     department = forms.CharField(label=_("责任部门"), max_length=50)
     person = forms.CharField(label=_("责任人"), max_length=50, required=False)
-    amount = forms.DecimalField(label=_("金额（元）"), required=False, min_value=0)
+    amount = bounds.AMOUNT.form_field(label=_("金额（元）"), required=False)
     in_kind = forms.CharField(label=_("实物"), max_length=100, required=False)
     status = forms.ChoiceField(label=_("状态"), choices=CaseMeasure.Status.choices)
-    granted_on = forms.DateField(label=_("落实日期"))
+    granted_on = bounds.PastDateField(label=_("落实日期"))
 
 
 class OpenForm(StyledForm):
@@ -131,7 +132,7 @@ class OpenForm(StyledForm):
     risk_types = forms.MultipleChoiceField(
         label=_("风险类型"), choices=RISKS, required=False, widget=forms.CheckboxSelectMultiple
     )
-    opened_on = forms.DateField(label=_("发现日期"), required=False)
+    opened_on = bounds.PastDateField(label=_("发现日期"), required=False)
 
 
 def fill_token() -> str:

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, Field
 
+from villageaid.core.errors import ServiceError
+
 # Column limits of the integer types Django maps to (PostgreSQL's, which SQLite does not enforce).
 POSITIVE_INT_MAX = 2**31 - 1
 BIGINT_MAX = 2**63 - 1
@@ -127,14 +129,15 @@ class Bound:
 
     # -- API schemas (pydantic) ------------------------------------------------
 
+    def field(self) -> Any:
+        """The pydantic ``Field`` of this bound, for ``Annotated[Decimal | int, ...]``."""
+        if self.places == 0:
+            return Field(ge=int(self.low), le=int(self.high))
+        return Field(ge=self.low, le=self.high, decimal_places=self.places, allow_inf_nan=False)
+
     def schema(self) -> Any:
         """An ``Annotated`` type for a Ninja schema field of this bound."""
-        if self.places == 0:
-            return Annotated[int, Field(ge=int(self.low), le=int(self.high))]
-        return Annotated[
-            Decimal,
-            Field(ge=self.low, le=self.high, decimal_places=self.places, allow_inf_nan=False),
-        ]
+        return Annotated[int if self.places == 0 else Decimal, self.field()]
 
     def float_schema(self) -> Any:
         return Annotated[float, Field(ge=float(self.low), le=float(self.high), allow_inf_nan=False)]
@@ -169,12 +172,13 @@ HARVEST_JIN = Bound.decimal("重量（斤）", max_digits=8, places=2, low="0.01
 ITEM_COUNT = Bound.integer("数量", low=1, high=1_000_000)
 GIFT_QUANTITY = Bound.decimal("数量", max_digits=10, places=2, low="0.01", high=1_000_000)
 PEOPLE = Bound.integer("人数", low=0, high=100_000)
+POINTS = Bound.integer("分值", low=-1000, high=1000)
 DAYS = Bound.integer("天数", low=0, high=3660)
 SHELF_LIFE_DAYS = Bound.integer("保质期（天）", low=1, high=3660)
 VEHICLES = Bound.integer("车辆数", low=1, high=1000)
 
 # --- measurements ---------------------------------------------------------------
-BODY_TEMPERATURE = Bound.decimal("体温（℃）", max_digits=3, places=1, low="30.0", high="45.0")
+BODY_TEMPERATURE = Bound.decimal("体温（℃）", max_digits=3, places=1, low="34.0", high="43.0")
 AIR_TEMPERATURE = Bound.integer("温度（℃）", low=-60, high=90)
 HUMIDITY = Bound.integer("湿度（%）", low=0, high=100)
 CO2_PPM = Bound.integer("二氧化碳（ppm）", low=0, high=100_000)
@@ -202,7 +206,15 @@ LONGITUDE = Bound.decimal("经度", max_digits=9, places=6, low=-180, high=180)
 
 # --- identifiers ----------------------------------------------------------------
 ID = Bound.integer("编号", low=1, high=BIGINT_MAX, column_max=BIGINT_MAX)
-ApiId = ID.schema()
+
+# --- types for API schemas (Annotated, so type checkers see int / Decimal) -----------
+ApiId = Annotated[int, ID.field()]
+JinIn = Annotated[Decimal, JIN.field()]
+BodyTemperatureIn = Annotated[Decimal, BODY_TEMPERATURE.field()]
+# A number whose range the service checks itself (with its own message and code).
+FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
+LatitudeIn = Annotated[Decimal, LATITUDE.field()]
+LongitudeIn = Annotated[Decimal, LONGITUDE.field()]
 
 # --- dates ----------------------------------------------------------------------
 
@@ -248,6 +260,17 @@ def check_planned_date(value: dt.date | None) -> dt.date | None:
     if abs((value - today).days) > 3660:
         raise ValidationError(_date_message("far"), code="far_date")
     return value
+
+
+def ensure(check: Bound | Callable[[Any], Any], value: Any) -> Any:
+    """For services: ``value`` when ``check`` (a bound, or one of the date checks above)
+    passes, else a ``ServiceError`` with its message, so a view or the API answers 4xx."""
+    try:
+        return check.check(value) if isinstance(check, Bound) else check(value)
+    except ValidationError as exc:
+        raise ServiceError(
+            "；".join(exc.messages), code=exc.error_list[0].code or "invalid"
+        ) from None
 
 
 def _pydantic(check: Callable[[Any], Any]) -> Callable[[Any], Any]:

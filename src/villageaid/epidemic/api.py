@@ -1,13 +1,13 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from villageaid.core import access, roles
+from villageaid.core import access, bounds, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.core.paging import ApiPagination
@@ -36,19 +36,20 @@ class PassageOut(Schema):
 
 
 class PassageIn(Schema):
-    checkpoint: int
-    party: str
-    direction: str
-    temperature: Decimal | None = None
-    kind: str = "person"
-    at: dt.datetime | None = None
-    travel_history: str = ""
-    health_code: str = ""
-    plate: str = ""
+    checkpoint: bounds.ApiId
+    party: Annotated[str, Field(max_length=16)]
+    direction: Annotated[str, Field(max_length=8)]
+    # The range (bounds.BODY_TEMPERATURE) is the service's: 400 "temperature_range".
+    temperature: bounds.FiniteDecimal | None = None
+    kind: Annotated[str, Field(max_length=16)] = "person"
+    at: bounds.PastDateTime | None = None
+    travel_history: Annotated[str, Field(max_length=200)] = ""
+    health_code: Annotated[str, Field(max_length=8)] = ""
+    plate: Annotated[str, Field(max_length=16)] = ""
     vehicle_disinfected: bool = False
-    name: str = ""
-    phone: str = ""
-    client_token: str | None = None
+    name: Annotated[str, Field(max_length=50)] = ""
+    phone: Annotated[str, Field(max_length=11)] = ""
+    client_token: Annotated[str, Field(max_length=40)] | None = None
 
 
 class WorkerOut(Schema):

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.core.models import Area
 from villageaid.epidemic.models import DisinfectionLog, EpidemicCase, Item, Passage, Round
 
@@ -62,7 +63,7 @@ class GateForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    day = forms.DateField(label=_("日期"), initial=timezone.localdate)
+    day = bounds.PastDateField(label=_("日期"), initial=timezone.localdate)
     lines = forms.CharField(
         label=_("纸质台账，每行一条"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -81,7 +82,7 @@ class WorkerForm(VillageForm):
 
 
 class RoundForm(forms.Form):
-    date = forms.DateField(initial=timezone.localdate)
+    date = bounds.PastDateField(initial=timezone.localdate)
     round = forms.ChoiceField(choices=Round.choices)
 
 
@@ -94,7 +95,7 @@ class DisinfectionForm(VillageForm):
 
 class HandOutForm(VillageForm):
     item = forms.ChoiceField(choices=Item.choices, label=_("物资"))
-    quantity = forms.IntegerField(min_value=1, label=_("数量"))
+    quantity = bounds.ITEM_COUNT.form_field(label=_("数量"))
     to = forms.CharField(max_length=100, label=_("领取人或班组"))
     is_team = forms.BooleanField(required=False, label=_("班组"))
     by = forms.CharField(max_length=50, required=False, label=_("经办人"))
@@ -102,12 +103,12 @@ class HandOutForm(VillageForm):
 
 class ReceiveForm(VillageForm):
     item = forms.ChoiceField(choices=Item.choices, label=_("物资"))
-    quantity = forms.IntegerField(min_value=1, label=_("数量"))
+    quantity = bounds.ITEM_COUNT.form_field(label=_("数量"))
     source = forms.CharField(max_length=100, label=_("来源"))
 
 
 class CaseForm(VillageForm):
     status = forms.ChoiceField(choices=EpidemicCase.Status.choices, label=_("状态"))
-    opened_on = forms.DateField(label=_("登记日期"), initial=timezone.localdate)
+    opened_on = bounds.PastDateField(label=_("登记日期"), initial=timezone.localdate)
     person_name = forms.CharField(max_length=50, required=False, label=_("姓名"))
     imported = forms.BooleanField(required=False, label=_("输入性"))

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from villageaid.core import audit
+from villageaid.core import audit, bounds
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.core.models import Area
 from villageaid.epidemic.models import (
@@ -44,16 +44,18 @@ from villageaid.epidemic.models import (
 )
 
 log = logging.getLogger(__name__)
-LOWEST, HIGHEST = Decimal("34.0"), Decimal("43.0")
+LOWEST, HIGHEST = bounds.BODY_TEMPERATURE.low, bounds.BODY_TEMPERATURE.high
 
 
 def parse_temperature(value: Any) -> Decimal:
     """A body temperature in °C to one decimal, or a ServiceError."""
     try:
-        temperature = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+        temperature = Decimal(str(value).strip())
+        if temperature.is_finite():
+            temperature = temperature.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise ServiceError("体温格式不对，例如 36.5", code="temperature_format") from None
-    if not LOWEST <= temperature <= HIGHEST:
+    if not temperature.is_finite() or not LOWEST <= temperature <= HIGHEST:
         raise ServiceError("体温应在 34.0 到 43.0 ℃ 之间", code="temperature_range")
     return temperature
 
@@ -103,6 +105,8 @@ def road_closure_record(
     until: dt.date | None = None,
     actor: Any,
 ) -> RoadClosure:
+    bounds.ensure(bounds.check_planned_date, since)
+    bounds.ensure(bounds.check_planned_date, until)
     with transaction.atomic():
         closure = RoadClosure.objects.create(
             village=village,
@@ -121,6 +125,8 @@ def guard_shift_add(
 ) -> GuardShift:
     if ends_at <= starts_at:
         raise ServiceError("结束时间应晚于开始时间", code="shift_times")
+    for moment in (starts_at, ends_at):
+        bounds.ensure(bounds.check_planned_date, moment.date())
     with transaction.atomic():
         shift = GuardShift.objects.create(
             village=checkpoint.village,
@@ -168,6 +174,7 @@ def passage_record(
     if health_code:
         _check_choice(health_code, Passage.CodeColour.values, "health_code")
     reading = None if temperature in (None, "") else parse_temperature(temperature)
+    bounds.ensure(bounds.check_past_datetime, at)  # a gate record of the future escapes the purge
     if reading is None and kind == Passage.Kind.PERSON and direction == Passage.Direction.IN:
         raise ServiceError("进村人员必须测体温", code="temperature_required")
     fever = reading is not None and reading >= FEVER
@@ -305,6 +312,8 @@ def temperature_round_record(
     """A worker's morning or afternoon reading; at or above 37.3 °C the worker
     is excluded from work and the township is alerted. Re-entering corrects it."""
     _check_choice(round, Round.values, "round")
+    bounds.ensure(bounds.check_past_date, date)
+    bounds.ensure(bounds.check_past_datetime, at)
     reading = parse_temperature(temperature)
     with transaction.atomic():
         row, _ = TemperatureRound.objects.update_or_create(
@@ -358,6 +367,7 @@ def work_shift_record(
     actor: Any,
 ) -> WorkShift:
     """The workers of a half-day, linked to the harvest of that shift."""
+    bounds.ensure(bounds.check_past_date, date)
     workers = list(workers)
     ineligible = [w.name for w in workers if not w.eligible]
     if ineligible:
@@ -388,6 +398,7 @@ def disinfection_record(
     _check_choice(phase, DisinfectionLog.Phase.values, "phase")
     if not (place.strip() and agent.strip() and done_by.strip()):
         raise ServiceError("请填写区域、消毒剂和消毒人", code="disinfection_fields")
+    bounds.ensure(bounds.check_past_datetime, at)
     at = at or timezone.now()
     with transaction.atomic():
         row = DisinfectionLog.objects.create(
@@ -426,6 +437,8 @@ def supplies_receive(
 ) -> SupplyMovement:
     if quantity <= 0:
         raise ServiceError("数量必须大于零", code="quantity")
+    bounds.ensure(bounds.ITEM_COUNT, quantity)
+    bounds.ensure(bounds.check_past_datetime, at)
     at = at or timezone.now()
     with transaction.atomic():
         stock = _locked_stock(village, item)
@@ -459,6 +472,8 @@ def supplies_hand_out(
     volunteers handing out at once can never take it below zero."""
     if quantity <= 0:
         raise ServiceError("数量必须大于零", code="quantity")
+    bounds.ensure(bounds.ITEM_COUNT, quantity)
+    bounds.ensure(bounds.check_past_datetime, at)
     if not to.strip():
         raise ServiceError("请填写领取人或班组", code="handout_to")
     at = at or timezone.now()
@@ -505,6 +520,7 @@ def case_record(
     actor: Any,
 ) -> EpidemicCase:
     _check_choice(status, EpidemicCase.Status.values, "status")
+    bounds.ensure(bounds.check_past_date, opened_on)
     with transaction.atomic():
         case = EpidemicCase.objects.create(
             village=village,
@@ -521,6 +537,7 @@ def case_record(
 
 def case_transition(*, case: EpidemicCase, status: str, on: dt.date, actor: Any) -> EpidemicCase:
     _check_choice(status, EpidemicCase.Status.values, "status")
+    bounds.ensure(bounds.check_past_date, on)
     before = case.status
     with transaction.atomic():
         case.status = status
@@ -563,6 +580,7 @@ def retention_set(*, record_type: str, days: int, actor: Any) -> RetentionSettin
     _check_choice(record_type, RetentionSetting.RecordType.values, "record_type")
     if days < 1:
         raise ServiceError("保存期限至少 1 天", code="retention_days")
+    bounds.ensure(bounds.DAYS, days)
     with transaction.atomic():
         row, _ = RetentionSetting.objects.update_or_create(
             record_type=record_type, defaults={"days": days}
@@ -579,6 +597,7 @@ def epidemic_purge(*, as_of: dt.date, actor: Any = None) -> PurgeLog:
     name but keep status and dates; resolved alerts are deleted.
     """
     types = RetentionSetting.RecordType
+    bounds.ensure(bounds.check_planned_date, as_of)
     cutoffs = {t: as_of - dt.timedelta(days=retention_days(t)) for t in types.values}
     with transaction.atomic():
         old = Passage.objects.filter(day__lt=cutoffs[types.PASSAGE])

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.greenhouse.models import Harvest, House
 
 
 class HarvestForm(forms.Form):
     house = forms.ModelChoiceField(label=_("大棚"), queryset=House.objects.none())
-    date = forms.DateField(
+    date = bounds.PastDateField(
         label=_("采收日期"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
     )
     grade = forms.ChoiceField(label=_("等级"), choices=Harvest.Grade.choices)
-    jin = forms.DecimalField(
-        label=_("重量（斤）"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
-    )
+    jin = bounds.HARVEST_JIN.form_field(label=_("重量（斤）"))
     picked_by = forms.CharField(label=_("采摘人"), max_length=100, required=False)
     note = forms.CharField(label=_("备注"), max_length=255, required=False)
 

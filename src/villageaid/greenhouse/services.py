@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from villageaid.core import audit
+from villageaid.core import audit, bounds
 from villageaid.core.errors import ServiceError
 from villageaid.greenhouse import stages
 from villageaid.greenhouse.models import (
@@ -40,6 +40,8 @@ def harvest_record(
     """Record one pick; ``area_path`` is copied from the house's park."""
     if grams <= 0:
         raise ServiceError("采收重量必须大于零", code="harvest_weight")
+    bounds.ensure(bounds.GRAMS, grams)
+    bounds.ensure(bounds.check_past_date, date)
     if grade not in Harvest.Grade.values:
         raise ServiceError(f"未知的等级: {grade}", code="harvest_grade")
     with transaction.atomic():
@@ -95,6 +97,10 @@ def stage_profile_update(
     rh_max_pct: float,
     actor: Any = None,
 ) -> StageProfile:
+    for temperature in (temp_min_c, temp_max_c):
+        bounds.ensure(bounds.AIR_TEMPERATURE, temperature)
+    for humidity in (rh_min_pct, rh_max_pct):
+        bounds.ensure(bounds.HUMIDITY, humidity)
     if temp_min_c >= temp_max_c or rh_min_pct >= rh_max_pct:
         raise ServiceError("下限必须小于上限", code="band_order")
     before = {
@@ -120,6 +126,7 @@ def crop_cycle_start(
 ) -> CropCycle:
     """Move a house to a stage (seeding the park's profiles if needed)."""
     stages.stage_band(stage)  # unknown stages raise
+    bounds.ensure(bounds.check_past_datetime, started)
     with transaction.atomic():
         stage_profiles_seed(park=house.park, actor=actor)
         cycle = CropCycle.objects.create(

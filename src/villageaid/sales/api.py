@@ -4,13 +4,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from villageaid.core import access, roles
+from villageaid.core import access, bounds, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.paging import ApiPagination
 from villageaid.sales import selectors, services
@@ -21,10 +21,10 @@ MODULE = roles.Module.SALES
 
 
 class OrderIn(Schema):
-    lot: int
-    channel: str
-    quantity_jin: Decimal
-    customer: int | None = None
+    lot: bounds.ApiId
+    channel: Annotated[str, Field(max_length=20)]
+    quantity_jin: bounds.JinIn
+    customer: bounds.ApiId | None = None
 
 
 class OrderOut(Schema):

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from villageaid.core import access, audit, bulk, roles
+from villageaid.core import access, audit, bounds, bulk, roles
 from villageaid.core.errors import Conflict, ServiceError, Unprocessable
 from villageaid.core.models import Area, AuditEvent
 from villageaid.sales import platforms, routing
@@ -69,6 +69,7 @@ def channel_get(code: str) -> Channel:
 
 
 def price_set(*, product: Product, channel: Channel, price_per_jin: Decimal, actor: Any) -> None:
+    bounds.ensure(bounds.PRICE_PER_JIN, price_per_jin)
     ChannelPrice.objects.update_or_create(
         product=product, channel=channel, defaults={"price_per_jin": price_per_jin}
     )
@@ -111,6 +112,9 @@ def lot_create(
 ) -> Lot:
     if grams <= 0:
         raise ServiceError("批次重量必须大于零", code="invalid_weight")
+    bounds.ensure(bounds.GRAMS, grams)
+    bounds.ensure(bounds.check_past_date, harvest_date)
+    bounds.ensure(bounds.PRICE_PER_JIN, cost_per_jin)
     shelf = product.shelf_life_days
     lot = Lot.objects.create(
         code=code or f"{harvest_date:%Y%m%d}-{product.code}-{secrets.token_hex(3)}",
@@ -163,6 +167,7 @@ def _lock(lot_id: int, channel_code: str | None = None) -> tuple[Lot, list[Chann
 @transaction.atomic
 def lot_adjust(*, lot: Lot, grams: int, reason: str, actor: Any) -> LotAdjustment:
     """Shrinkage (negative ``grams``) or a count correction; never below zero."""
+    bounds.ensure(bounds.GRAMS, abs(grams) or 1)
     locked, _ = _lock(lot.pk)
     if locked.grams_available + grams < 0:
         raise Conflict("调整后库存为负", code="insufficient_stock")
@@ -175,6 +180,7 @@ def lot_adjust(*, lot: Lot, grams: int, reason: str, actor: Any) -> LotAdjustmen
 @transaction.atomic
 def quota_set(*, lot: Lot, channel: Channel, grams: int, actor: Any) -> ChannelQuota:
     """Set a channel's quota on a lot; what the channel already sold stays counted."""
+    bounds.ensure(bounds.GRAMS, grams or 1)
     _lock(lot.pk)
     quota = ChannelQuota.objects.select_for_update().filter(lot=lot, channel=channel).first()
     if quota is None:
@@ -344,9 +350,12 @@ def order_place(
         raise ServiceError("需要 Idempotency-Key（1–100 个字符）", code="idempotency_key")
     if grams <= 0:
         raise ServiceError("数量必须大于零", code="invalid_quantity")
+    bounds.ensure(bounds.GRAMS, grams)
     code = channel.code if isinstance(channel, Channel) else channel
     lot_id = lot.pk if isinstance(lot, Lot) else lot
     try:
+        if not 0 < lot_id <= bounds.BIGINT_MAX:  # the raw query below cannot bind it
+            raise Lot.DoesNotExist(f"lot {lot_id}")
         context = _order_context(lot_id, code, idempotency_key)
         if context is None:  # first order of a registered channel: create its row, read again
             channel_get(code)
@@ -614,6 +623,8 @@ def live_session_open(
     *, lot: Lot, grams_quota: int, title: str, actor: Any, at: dt.datetime | None = None
 ) -> LiveSession:
     """Open a live-stream hour on ``lot`` with its own quota (the livestream channel quota)."""
+    if len(title) > LiveSession._meta.get_field("title").max_length:  # type: ignore[operator]
+        raise ServiceError(gettext("标题过长"), code="title_too_long")
     channel = channel_get(LIVESTREAM)
     with transaction.atomic():
         if LiveSession.objects.filter(lot=lot, closed_at__isnull=True).exists():

@@ -77,7 +77,7 @@ def _live_open(request: HttpRequest) -> HttpResponse:
             title=request.POST.get("title", "").strip() or _("直播"),
             actor=request.user,
         )
-    except (ValueError, ServiceError) as exc:
+    except (ValueError, OverflowError, ServiceError) as exc:  # inf/nan jin: not a quota
         messages.error(request, getattr(exc, "message", _("请填写批次和配额")))
         return redirect("sales-live-list")
     return redirect("sales-live", pk=session.pk)

@@ -1,15 +1,15 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from villageaid.core import access, roles
+from villageaid.core import access, bounds, roles
 from villageaid.core.paging import ApiPagination
 from villageaid.visits import selectors, services
 
@@ -51,16 +51,19 @@ class VisitOut(Schema):
 
 
 class VisitIn(Schema):
-    household: int
-    visited_at: dt.datetime
-    outcome: str = "met"
-    members_met: list[int] = []
-    checklist: dict[str, str] = {}
-    needs: str = ""
-    suggestions: str = ""
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    report: str = ""
+    household: bounds.ApiId
+    visited_at: bounds.PastDateTime
+    outcome: Annotated[str, Field(max_length=16)] = "met"
+    members_met: Annotated[list[bounds.ApiId], Field(max_length=50)] = []
+    checklist: Annotated[
+        dict[Annotated[str, Field(max_length=32)], Annotated[str, Field(max_length=16)]],
+        Field(max_length=50),
+    ] = {}
+    needs: Annotated[str, Field(max_length=2000)] = ""
+    suggestions: Annotated[str, Field(max_length=2000)] = ""
+    latitude: bounds.LatitudeIn | None = None
+    longitude: bounds.LongitudeIn | None = None
+    report: Annotated[str, Field(max_length=2000)] = ""
 
 
 class CampaignOut(Schema):

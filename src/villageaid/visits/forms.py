@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.registry.models import Household
 from villageaid.visits.models import ANSWER_LABELS, CHECKLIST, Visit
 
@@ -13,7 +14,7 @@ ANSWERS = [(code, _(label)) for code, label in ANSWER_LABELS.items()]
 
 class VisitForm(forms.Form):
     idempotency_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    visited_at = forms.DateTimeField(
+    visited_at = bounds.PastDateTimeField(
         label=_("走访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     outcome = forms.ChoiceField(label=_("走访结果"), choices=Visit.Outcome.choices)
@@ -36,12 +37,8 @@ class VisitForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
-    latitude = forms.DecimalField(
-        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
-    )
-    longitude = forms.DecimalField(
-        required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput
-    )
+    latitude = bounds.LATITUDE.form_field(required=False, widget=forms.HiddenInput)
+    longitude = bounds.LONGITUDE.form_field(required=False, widget=forms.HiddenInput)
     report = forms.CharField(
         label=_("向村干部报告困难（将转为监测帮扶线索）"),
         required=False,

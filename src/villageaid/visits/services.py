@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 
-from villageaid.core import audit
+from villageaid.core import audit, bounds
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.registry.models import Household
@@ -144,6 +144,9 @@ def visit_record(
     idempotency_key: str | None = None,
 ) -> tuple[Visit, bool]:
     """Record a visit once per idempotency key; returns ``(visit, created)``."""
+    bounds.ensure(bounds.check_past_datetime, visited_at)
+    bounds.ensure(bounds.LATITUDE, latitude)
+    bounds.ensure(bounds.LONGITUDE, longitude)
     key = idempotency_key or None
     if key and (seen := Visit.objects.filter(idempotency_key=key).first()) is not None:
         return seen, False
@@ -266,6 +269,9 @@ def campaign_create(
 ) -> Campaign:
     if end < start:
         raise ServiceError("结束日期早于开始日期", code="bad_period")
+    bounds.ensure(bounds.check_planned_date, start)
+    bounds.ensure(bounds.check_planned_date, end)
+    bounds.ensure(bounds.PEOPLE, sample_size)
     if any(not area.contains(v) for v in villages):
         raise ServiceError("评估村不在所属区域内", code="bad_scope")
     campaign = Campaign.objects.create(
@@ -330,6 +336,7 @@ def finding_record(
 ) -> Finding:
     if kind not in Finding.Kind.values:
         raise ServiceError("未知的问题类别", code="bad_kind")
+    bounds.ensure(bounds.check_past_date, found_on)
     finding = Finding.objects.create(
         campaign=campaign,
         household=household,
@@ -349,6 +356,7 @@ def finding_rectify(
 ) -> Finding:
     if status not in Finding.Status.values:
         raise ServiceError("未知的整改状态", code="bad_status")
+    bounds.ensure(bounds.check_past_date, on)
     before = {"status": finding.status}
     finding.status = status
     finding.rectification = rectification
@@ -378,6 +386,9 @@ def condolence_record(
     note: str = "",
 ) -> CondolenceVisit:
     """A condolence visit and the goods handed over (item, quantity, unit)."""
+    bounds.ensure(bounds.check_past_date, visited_on)
+    for _item, quantity, _unit in goods:
+        bounds.ensure(bounds.GIFT_QUANTITY, quantity)
     visit = CondolenceVisit.objects.create(
         member=member,
         visited_on=visited_on,
@@ -413,6 +424,8 @@ def point_entry_add(
     value = points if points is not None else (rule.points if rule else None)
     if value is None:
         raise ServiceError("请选择积分规则或填写分值", code="no_points")
+    bounds.ensure(bounds.POINTS, value)
+    bounds.ensure(bounds.check_past_date, on)
     entry = PointEntry.objects.create(
         member=member,
         rule=rule,
@@ -453,6 +466,8 @@ def village_record_add(
     participants: int = 0,
 ) -> VillageRecord:
     """A village rule (村规民约) or a study tour (参观学习)."""
+    bounds.ensure(bounds.check_past_date, on)
+    bounds.ensure(bounds.PEOPLE, participants)
     if kind not in VillageRecord.Kind.values:
         raise ServiceError("未知的记录类别", code="bad_kind")
     row = VillageRecord.objects.create(
