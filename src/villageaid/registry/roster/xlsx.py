@@ -3,14 +3,13 @@
 
 A whole-sheet reader (python-calamine, openpyxl's normal mode) builds a rectangle from the first
 to the last cell, so one cell at XFD1000000 costs gigabytes. Here the zip directory and the
-sheet's declared dimension are checked before anything is inflated, the sheet's XML is fed to
-expat in chunks, and each row is handed on as soon as it ends; a row or column past the caps
-stops the read. Only the shared strings are held whole, within their own cap.
+sheet's declared dimension are checked before anything is inflated, the sheet's XML is read in
+chunks (:mod:`.sheet`), and each row is handed on as soon as it ends; a row or column past the
+caps stops the read. Only the shared strings are held whole, within their own cap.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 import zipfile
@@ -20,14 +19,13 @@ from xml.etree import ElementTree
 from xml.parsers import expat
 
 from villageaid.registry.roster import limits
-from villageaid.registry.roster.limits import Limits, column_number
+from villageaid.registry.roster.limits import Limits
 from villageaid.registry.roster.model import RosterError
+from villageaid.registry.roster.sheet import CellValues, parser, sheet_rows
 
 _CHUNK = 1 << 16
 _HEAD = 1 << 12  # the <dimension> element is near the start of a sheet's XML
-_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _BUILTIN_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
-_REF = re.compile(r"([A-Z]{1,3})(\d*)")
 
 
 def _local(tag: str) -> str:
@@ -132,16 +130,12 @@ class Workbook:
         actual = self.names.get(part.lower())
         if actual is None:
             return
-        reader = _SheetReader(self.strings, self.date_styles, self.caps)
+        values = CellValues(self.strings, self.date_styles)
         try:
             with self.archive.open(actual) as stream:
-                while chunk := stream.read(_CHUNK):
-                    reader.parser.Parse(chunk, False)
-                    yield from reader.take()
-                reader.parser.Parse(b"", True)
-        except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError) as exc:
+                yield from sheet_rows(stream, values, self.caps)
+        except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, UnicodeError) as exc:
             raise limits.unreadable() from exc
-        yield from reader.take()
 
     def close(self) -> None:
         self.archive.close()
@@ -161,13 +155,6 @@ def _feed(parser: Any, stream: IO[bytes]) -> None:
         raise limits.unreadable() from exc
 
 
-def _parser() -> Any:
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    return parser
-
-
 class _SharedStrings:
     """``<si>`` texts in order; phonetic runs (``<rPh>``) left out, as spreadsheets show them."""
 
@@ -177,7 +164,7 @@ class _SharedStrings:
         self.parts: list[str] = []
         self.in_text = False
         self.phonetic = 0
-        self.parser = _parser()
+        self.parser = parser()
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.data
@@ -208,110 +195,3 @@ class _SharedStrings:
     def data(self, text: str) -> None:
         if self.in_text:
             self.parts.append(text)
-
-
-class _SheetReader:
-    """expat callbacks turning ``<row>``/``<c>`` elements into ``(row number, cells)``."""
-
-    def __init__(self, strings: list[str], date_styles: frozenset[int], caps: Limits) -> None:
-        self.strings, self.date_styles, self.caps = strings, date_styles, caps
-        self.done: list[tuple[int, list[Any]]] = []
-        self.row_number = 0
-        self.cells: list[Any] = []
-        self.column = 0
-        self.kind = ""
-        self.style = 0
-        self.text: list[str] | None = None
-        self.collecting = False
-        self.in_inline = False
-        self.phonetic = False
-        self.parser = _parser()
-        self.parser.StartElementHandler = self.start
-        self.parser.EndElementHandler = self.end
-        self.parser.CharacterDataHandler = self.data
-
-    def take(self) -> list[tuple[int, list[Any]]]:
-        done, self.done = self.done, []
-        return done
-
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        name = tag if ":" not in tag else tag.rpartition(":")[2]
-        if name == "c":
-            self.start_cell(attrs)
-        elif name == "v" or (name == "t" and self.in_inline and not self.phonetic):
-            if self.text is None:
-                self.text = []
-            self.collecting = True
-        elif name == "rPh":
-            self.phonetic = True  # a phonetic run's text is not the cell's
-        elif name == "is":
-            self.in_inline = True
-        elif name == "row":
-            self.start_row(attrs)
-
-    def start_row(self, attrs: dict[str, str]) -> None:
-        number = attrs.get("r")
-        self.row_number = int(number) if number and number.isdigit() else self.row_number + 1
-        if self.row_number > self.caps.rows:
-            raise limits.too_many_rows(self.caps.rows)
-        self.cells, self.column = [], 0
-
-    def start_cell(self, attrs: dict[str, str]) -> None:
-        ref = attrs.get("r")
-        match = _REF.match(ref) if ref else None
-        self.column = column_number(match.group(1)) if match else self.column + 1
-        if self.column > self.caps.columns:
-            raise limits.too_many_columns(self.caps.columns)
-        self.kind = attrs.get("t", "n")
-        style = attrs.get("s")
-        self.style = int(style) if style and style.isdigit() else 0
-        self.text = None
-
-    def end(self, tag: str) -> None:
-        name = tag if ":" not in tag else tag.rpartition(":")[2]
-        if name == "c":
-            self.end_cell()
-        elif name == "row":
-            if any(c is not None and c != "" for c in self.cells):
-                self.done.append((self.row_number, self.cells))
-        elif name in ("v", "t"):
-            self.collecting = False
-        elif name == "rPh":
-            self.phonetic = False
-        elif name == "is":
-            self.in_inline = False
-
-    def data(self, text: str) -> None:
-        if self.collecting and self.text is not None:
-            self.text.append(text)
-
-    def end_cell(self) -> None:
-        raw = "".join(self.text) if self.text is not None else None
-        self.text = None
-        if raw is None:
-            return
-        value = self.value(raw)
-        missing = self.column - len(self.cells)
-        if missing > 0:
-            self.cells.extend([None] * (missing - 1))
-            self.cells.append(value)
-        else:
-            self.cells[self.column - 1] = value
-
-    def value(self, raw: str) -> Any:
-        kind = self.kind
-        if kind == "s":
-            index = int(raw) if raw.strip().isdigit() else -1
-            return self.strings[index] if 0 <= index < len(self.strings) else None
-        if kind in ("inlineStr", "str", "e", "d"):
-            return raw
-        if kind == "b":
-            return raw.strip() == "1"
-        try:
-            number = float(raw)
-        except ValueError:
-            return raw
-        if self.style in self.date_styles and 0 <= number < 2958466:
-            moment = _EXCEL_EPOCH + dt.timedelta(days=number)
-            return moment.date() if number.is_integer() else moment
-        return number
