@@ -8,7 +8,10 @@ module's registered *narrowing* admits it.
 
 Views declare their decision with :func:`access` or :func:`public`; the URL
 permission test fails for any view that declares neither. Querysets are scoped
-with :func:`scope`; single objects are loaded with :func:`get_for`.
+with :func:`scope`; single objects are loaded with :func:`get_for`. A service
+about to write a row it was handed checks it with :func:`require_row` (or asks
+:func:`permits`): the same decision, narrowing included, so a helper's pairing
+holds for writes as it does for reads.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
@@ -31,19 +34,67 @@ M = TypeVar("M", bound=Model)
 V = TypeVar("V", bound=Callable[..., Any])
 
 Narrowing = Callable[[Any, str], Q | None]
-_NARROWINGS: dict[tuple[str, str], Narrowing] = {}
+_NARROWINGS: dict[tuple[str, str], tuple[Narrowing, type[Model] | None]] = {}
+# How deep :func:`path_to` follows foreign keys from a scoped model to the narrowed one.
+_MAX_HOPS = 3
 
 
-def narrowing(module: str, role: str) -> Callable[[Narrowing], Narrowing]:
+def narrowing(
+    module: str, role: str, *, target: type[Model] | None = None
+) -> Callable[[Narrowing], Narrowing]:
     """Register a function ``(user, prefix) -> Q`` that narrows ``module``'s
     querysets for ``role`` beyond the area subtree (``prefix`` is the lookup
-    path from the scoped model to the narrowed one, e.g. ``"household__"``)."""
+    path from the scoped model to the narrowed one, e.g. ``"household__"``).
+
+    With ``target`` (the narrowed model, e.g. ``Household``), a caller that passes
+    no ``narrow_prefix`` gets the path found by :func:`path_to`; a model with no
+    path to ``target`` is narrowed to nothing (fail closed)."""
 
     def register(func: Narrowing) -> Narrowing:
-        _NARROWINGS[(module, role)] = func
+        _NARROWINGS[(module, role)] = (func, target)
         return func
 
     return register
+
+
+@cache
+def path_to(model: type[Model], target: type[Model]) -> str | None:
+    """The shortest lookup prefix from ``model`` to ``target`` along forward foreign
+    keys (``""`` for ``target`` itself, ``"case__household__"`` for a measure), or
+    ``None`` when there is none within a few hops."""
+    frontier: list[tuple[type[Model], str]] = [(model, "")]
+    seen = {model}
+    for _hop in range(_MAX_HOPS + 1):
+        following: list[tuple[type[Model], str]] = []
+        for current, prefix in frontier:
+            if issubclass(current, target):
+                return prefix
+            for field in current._meta.get_fields():
+                related = field.related_model
+                if not (field.concrete and (field.many_to_one or field.one_to_one)):
+                    continue
+                if isinstance(related, type) and related not in seen:
+                    seen.add(related)
+                    following.append((related, f"{prefix}{field.name}__"))
+        frontier = following
+    return None
+
+
+def _narrowed(user: Any, module: str) -> bool:
+    return not user.is_superuser and (module, getattr(user, "role", "")) in _NARROWINGS
+
+
+def _narrow_q(user: Any, module: str, model: type[Model], narrow_prefix: str | None) -> Q | None:
+    """The registered narrowing for ``user``'s role in ``module`` as a ``Q`` on ``model``."""
+    if not _narrowed(user, module):
+        return None
+    func, target = _NARROWINGS[(module, user.role)]
+    if narrow_prefix is None:
+        found = path_to(model, target) if target is not None else ""
+        if found is None:
+            return Q(pk__in=[])
+        narrow_prefix = found
+    return func(user, narrow_prefix)
 
 
 def _is_authenticated(user: Any) -> bool:
@@ -107,17 +158,16 @@ def scope(
     action: str = roles.VIEW,
     *,
     area_path: str,
-    narrow_prefix: str = "",
+    narrow_prefix: str | None = None,
 ) -> QuerySet[M]:
-    """Rows of ``queryset`` the user may act on; empty when the role may not."""
+    """Rows of ``queryset`` the user may act on; empty when the role may not.
+    ``narrow_prefix`` defaults to the path the narrowing's target is found at."""
     if not allowed(user, module, action):
         return queryset.none()
     queryset = queryset.filter(area_q(user, area_path))
-    narrow = _NARROWINGS.get((module, getattr(user, "role", "")))
-    if narrow is not None and not user.is_superuser:
-        extra = narrow(user, narrow_prefix)
-        if extra is not None:
-            queryset = queryset.filter(extra)
+    extra = _narrow_q(user, module, queryset.model, narrow_prefix)
+    if extra is not None:
+        queryset = queryset.filter(extra)
     return queryset
 
 
@@ -128,7 +178,7 @@ def get_for(
     action: str = roles.VIEW,
     *,
     area_path: str,
-    narrow_prefix: str = "",
+    narrow_prefix: str | None = None,
     **lookup: Any,
 ) -> M:
     """One object the user may act on, or 404 (if invisible) / 403 (if only readable)."""
@@ -148,13 +198,60 @@ def get_for(
         raise Http404 from None
 
 
+def permits(
+    user: Any,
+    module: str,
+    action: str,
+    row: Model,
+    *,
+    area_path: str = "area_path",
+    narrow_prefix: str | None = None,
+) -> bool:
+    """May ``user`` ``action`` this row: role, area subtree and, for narrowed roles, the
+    narrowing (a helper's paired households), decided on the row as stored."""
+    if not _is_authenticated(user) or not allowed(user, module, action):
+        return False
+    rows = type(row)._default_manager.filter(pk=row.pk)
+    return scope(
+        rows, user, module, action, area_path=area_path, narrow_prefix=narrow_prefix
+    ).exists()
+
+
+def require_row(
+    user: Any,
+    module: str,
+    action: str,
+    row: Model,
+    *,
+    area_path: str = "area_path",
+    narrow_prefix: str | None = None,
+) -> None:
+    """The service layer's check on a row it was handed and is about to write:
+    :func:`get_for`'s answer for that row (``Http404`` when the user may not see it,
+    ``PermissionDenied`` when they may see but not ``action`` it). ``user=None`` is the
+    system itself (a command, a job, the demo), which the caller vouches for."""
+    if user is None:
+        return
+    if not _is_authenticated(user):
+        raise PermissionDenied
+    get_for(
+        type(row)._default_manager.all(),
+        user,
+        module,
+        action,
+        area_path=area_path,
+        narrow_prefix=narrow_prefix,
+        pk=row.pk,
+    )
+
+
 def check_row(user: Any, module: str, action: str, area_path: str) -> None:
     """:func:`get_for`'s decision for one row whose area path the caller has already
     read (a hot path that reads the row with its own SQL): ``Http404`` when the user
     may not see it, ``PermissionDenied`` when they may see but not ``action`` it.
     Modules narrowed beyond the area subtree must load rows through :func:`get_for`."""
-    if not user.is_superuser and (module, getattr(user, "role", "")) in _NARROWINGS:
-        raise TypeError(f"{module} is narrowed for this role: load the row through get_for")
+    if _narrowed(user, module):
+        raise TypeError(f"{module} is narrowed for this role: use get_for or require_row")
     if not (allowed(user, module, roles.VIEW) and in_area(user, area_path)):
         raise Http404
     if not allowed(user, module, action):

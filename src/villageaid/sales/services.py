@@ -358,6 +358,11 @@ def order_place(
             raise Lot.DoesNotExist(f"lot {lot_id}")
         context = _order_context(lot_id, code, idempotency_key)
         if context is None:  # first order of a registered channel: create its row, read again
+            if scope_user is not None:  # a refused order leaves nothing, not even that row
+                area = Lot.objects.filter(pk=lot_id).values_list("area_path", flat=True).first()
+                if area is None:
+                    raise Lot.DoesNotExist(f"lot {lot_id}")
+                access.check_row(scope_user, MODULE, roles.EDIT, area)
             channel_get(code)
             context = _order_context(lot_id, code, idempotency_key)
             assert context is not None

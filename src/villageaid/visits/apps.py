@@ -9,11 +9,19 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         from villageaid.core import access, dashboard, roles
         from villageaid.core.navigation import Entry, register
+        from villageaid.registry.models import Household
         from villageaid.visits import cards, narrowing, tasks  # noqa: F401
 
-        for module in (roles.Module.VISITS, roles.Module.REGISTRY):
-            access.narrowing(module, roles.Role.HELPER)(narrowing.helper_households)
-            access.narrowing(module, roles.Role.ASSESSOR)(narrowing.assessor_households)
+        # Every module that holds household records narrows the household-bound roles to
+        # their own households, reads and writes alike (core.access.require_row). An
+        # assessor has no cases rights by role; a per-user grant would still be narrowed.
+        for module in narrowing.MODULES:
+            access.narrowing(module, roles.Role.HELPER, target=Household)(
+                narrowing.helper_households
+            )
+            access.narrowing(module, roles.Role.ASSESSOR, target=Household)(
+                narrowing.assessor_households
+            )
         register(Entry(_("今日走访"), "visits-today", roles.Module.VISITS, order=20))
         register(Entry(_("走访覆盖"), "visits-coverage", roles.Module.VISITS, order=21))
         register(Entry(_("自查评估"), "campaign-list", roles.Module.VISITS, order=22))

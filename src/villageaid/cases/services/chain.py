@@ -38,9 +38,9 @@ def actionable_steps(case: Case) -> list[ProcedureStep]:
 def may_act(user: Any, case: Case, step: ProcedureStep) -> bool:
     if getattr(user, "is_superuser", False):
         return True
-    return (
-        access.can(user, MODULE, roles.EDIT, case.area_path)
-        and getattr(user, "role", "") in step.roles
+    # core.access decides on the case itself: area, and a helper's pairing (issue 18).
+    return getattr(user, "role", "") in step.roles and access.permits(
+        user, MODULE, roles.EDIT, case
     )
 
 

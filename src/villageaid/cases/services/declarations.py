@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from villageaid.cases.models import SelfDeclaration
-from villageaid.core import audit
+from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 
@@ -51,6 +51,7 @@ def declaration_submit(
 
 
 def declaration_dismiss(*, declaration: SelfDeclaration, actor: Any) -> SelfDeclaration:
+    access.require_row(actor, roles.Module.CASES, roles.EDIT, declaration)
     with transaction.atomic():
         declaration.status = SelfDeclaration.Status.DISMISSED
         declaration.save(update_fields=["status"])

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, CaseMeasure, Kind
-from villageaid.core import audit
+from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
 
 
@@ -29,6 +29,7 @@ def measure_grant(
     note: str = "",
 ) -> CaseMeasure:
     """An assistance measure; ``immediate`` when identification is still running."""
+    access.require_row(actor, roles.Module.CASES, roles.EDIT, case)
     case.refresh_from_db()
     immediate = case.kind == Kind.IDENTIFICATION and case.status == Case.Status.OPEN
     codes = [*case.measures.values_list("measure", flat=True), measure]
@@ -66,6 +67,7 @@ def measure_grant(
 def measure_progress(
     *, row: CaseMeasure, actor: Any, status: str, evidence: UploadedFile | None = None
 ) -> CaseMeasure:
+    access.require_row(actor, roles.Module.CASES, roles.EDIT, row)
     if status not in CaseMeasure.Status.values:
         raise ServiceError("未知状态", code="bad_status")
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, Notice, Objection
-from villageaid.cases.services.chain import MODULE, actionable_steps
+from villageaid.cases.services.chain import MODULE, actionable_steps, may_act
 from villageaid.cases.services.steps import Step, register
 from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
@@ -25,6 +25,17 @@ class NoticeStep(Step):
     def guard(self, case: Case, data: dict[str, Any]) -> None:
         if not case.notices.filter(closed_on__isnull=False).exists():
             raise ServiceError("公示尚未结束", code="notice_open")
+
+
+def _require_notice_role(actor: Any, cases: Sequence[Case]) -> None:
+    """Posting a notice, closing it and taking its objections are acts of the notice step:
+    the step table's roles for it (the village), on cases the actor may edit (issue 18)."""
+    if actor is None:
+        return
+    for case in cases:
+        step = case.procedure.steps.filter(kind=case.kind, code="notice").first()
+        if step is None or not may_act(actor, case, step):
+            raise ServiceError("你的角色或区域不能办理公示", code="not_your_step")
 
 
 def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
@@ -42,6 +53,7 @@ def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
     village = cases[0].household.village
     if not access.can(actor, MODULE, roles.EDIT, village) and not actor.is_superuser:
         raise ServiceError("不能在该村公示", code="not_your_area")
+    _require_notice_role(actor, cases)
     with transaction.atomic():
         notice = Notice.objects.create(
             village=village,
@@ -57,6 +69,7 @@ def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
 
 
 def notice_close(*, notice: Notice, actor: Any, on: dt.date) -> Notice:
+    _require_notice_role(actor, list(notice.cases.all()))
     if notice.closed_on is not None:
         raise ServiceError("公示已结束", code="notice_closed")
     if (on - notice.opened_on).days < notice.min_days:
@@ -69,6 +82,7 @@ def notice_close(*, notice: Notice, actor: Any, on: dt.date) -> Notice:
 
 
 def notice_photo(*, notice: Notice, actor: Any, photo: UploadedFile) -> Notice:
+    _require_notice_role(actor, list(notice.cases.all()))
     with transaction.atomic():
         notice.photo.save(photo.name or "photo.jpg", photo, save=True)
         audit.record(actor=actor, action="cases.notice.photo", obj=notice, area=notice.village)
@@ -80,6 +94,7 @@ def objection_record(
 ) -> Objection:
     if not notice.cases.filter(pk=case.pk).exists():
         raise ServiceError("该案件不在这次公示中", code="case_not_in_notice")
+    _require_notice_role(actor, [case])
     with transaction.atomic():
         row = Objection.objects.create(notice=notice, case=case, text=text, received_on=received_on)
         audit.record(actor=actor, action="cases.objection.record", obj=row, area=notice.village)
@@ -91,6 +106,7 @@ def objection_resolve(
 ) -> Objection:
     if not resolution.strip():
         raise ServiceError("请写明处理结果", code="resolution_required")
+    _require_notice_role(actor, [objection.case])
     with transaction.atomic():
         objection.resolution, objection.resolved_on = resolution, on
         objection.save(update_fields=["resolution", "resolved_on"])

@@ -13,7 +13,7 @@ from django.utils import timezone
 from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, Kind, SelfDeclaration
 from villageaid.cases.services.procedures import procedure_for
-from villageaid.core import audit
+from villageaid.core import access, audit, roles
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.registry import labels
 from villageaid.registry.models import Household
@@ -40,6 +40,7 @@ def case_open(
     declaration: SelfDeclaration | None = None,
     identification: Case | None = None,
 ) -> Case:
+    access.require_row(actor, roles.Module.CASES, roles.EDIT, household)
     opened_on = opened_on or timezone.localdate()
     procedure = procedure_for(household.village.province_code)
     limit = rules.clock_for(household, opened_on, elimination=kind == Kind.ELIMINATION)

@@ -15,7 +15,7 @@ from villageaid.cases import rules
 from villageaid.cases.models import Authorisation, Case, Comparison, Transition
 from villageaid.cases.services.chain import case_transition
 from villageaid.cases.services.steps import Step, register
-from villageaid.core import audit
+from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
 from villageaid.registry.models import IncomeRecord
 from villageaid.registry.services import household_update
@@ -91,6 +91,7 @@ def case_verify(
 def authorisation_record(
     *, case: Case, actor: Any, signed_on: dt.date, scan: UploadedFile | None = None
 ) -> Authorisation:
+    access.require_row(actor, roles.Module.CASES, roles.EDIT, case)
     with transaction.atomic():
         row = Authorisation.objects.create(case=case, household=case.household, signed_on=signed_on)
         if scan is not None:

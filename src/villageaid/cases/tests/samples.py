@@ -12,11 +12,17 @@ from villageaid.core.roles import Role
 
 
 def _case(area: Any, code: str) -> Case:
+    """A case in ``area``; its household is paired with the helper persona (a helper works
+    on the cases of their own households only, ``visits.narrowing``)."""
+    from villageaid.visits.tests.factories import pair_with_helpers
+
     found = Case.objects.filter(household__code=code).first()
     if found is not None:
         return found
+    row = household(area, code)
+    pair_with_helpers(row)
     return services.case_open(
-        household=household(area, code), actor=None, source="clue", opened_on=dt.date(2020, 4, 8)
+        household=row, actor=None, source="clue", opened_on=dt.date(2020, 4, 8)
     )
 
 
@@ -56,8 +62,13 @@ def _declaration(area: Any) -> SelfDeclaration:
 
 def _declarations(areas: dict[str, Any]) -> dict[str, Any]:
     own, other = _declaration(areas["village"]), _declaration(areas["neighbour"])
-    # Declarations arrive at the village; a grid worker's area is below it.
-    return {"own": {"pk": own.pk}, "other": {"pk": other.pk}, "narrowed": {Role.GRID}}
+    # Declarations arrive at the village; a grid worker's area is below it, and a helper
+    # sees no declaration that is not yet a case of one of their households.
+    return {
+        "own": {"pk": own.pk},
+        "other": {"pk": other.pk},
+        "narrowed": {Role.GRID, Role.HELPER},
+    }
 
 
 def _villages(areas: dict[str, Any]) -> dict[str, Any]:

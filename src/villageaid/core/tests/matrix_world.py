@@ -1,0 +1,227 @@
+"""The records and personas the permission matrix is tested on (built once per module).
+
+Every record lies in 北马村 (its first grid): the "mine" ones belong to households paired with
+the helper persona under test and sampled in a campaign every assessor persona assesses; the
+"theirs" ones to households of the same village that are nobody's. Personas: for each role a
+user of 北马村, of the neighbouring 南马村, of the township above and of a village in another
+county.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from villageaid.core.areas import area_create
+from villageaid.core.models import Area
+
+PERSONA_AREAS = {"own": "village", "next": "neighbour", "up": "township", "far": "far"}
+TODAY = dt.date(2020, 4, 20)
+
+
+@dataclass
+class World:
+    areas: dict[str, Area]
+    users: dict[tuple[str, str], Any] = field(default_factory=dict)
+    clients: dict[tuple[str, str], Client] = field(default_factory=dict)
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    rows: dict[str, Any] = field(default_factory=dict)
+    urls: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.rows[key]
+
+
+def _far(areas: dict[str, Area]) -> Area:
+    county = area_create(code="371082000000", name="荣成市", level="county", parent=areas["city"])
+    township = area_create(code="371082100000", name="崖头街道", level="township", parent=county)
+    return area_create(code="371082100201", name="东山村", level="village", parent=township)
+
+
+def _personas(world: World) -> None:
+    from villageaid.accounts.models import ApiToken, User
+    from villageaid.core.tests.permission_matrix import ROLES
+
+    for role in ROLES:
+        for relation, key in PERSONA_AREAS.items():
+            user = User.objects.create_user(
+                username=f"m-{role}-{relation}",
+                password=None,
+                role=role,
+                is_superuser=role == "admin",
+                is_staff=role == "admin",
+            )
+            user.areas.set([world.areas[key]])
+            client = Client()
+            client.force_login(user)
+            world.users[(role, relation)] = user
+            world.clients[(role, relation)] = client
+            world.tokens[(role, relation)] = ApiToken.issue(user=user)[1]
+
+
+def _households(world: World) -> None:
+    from villageaid.cases.tests.factories import household
+    from villageaid.visits.models import HelperAssignment
+    from villageaid.visits.tests.factories import campaign_over
+
+    village = world.areas["village"]
+    rows = world.rows
+    for key, code in (("mine", "M-1"), ("mine_free", "M-2"), ("theirs", "T-1")):
+        rows[key] = household(village, f"H-{code}", health="healthy")
+    rows["theirs_free"] = household(village, "H-T-2", health="healthy")
+    helper = world.users[("helper", "own")]
+    for key in ("mine", "mine_free"):
+        HelperAssignment.objects.create(
+            helper=helper,
+            household=rows[key],
+            started_on=dt.date(2020, 1, 1),
+            area_path=rows[key].area_path,
+        )
+    rows["campaign_mine"] = campaign_over(village, rows["mine"], rows["mine_free"], name="mine")
+    rows["campaign_theirs"] = campaign_over(
+        village, rows["theirs"], rows["theirs_free"], name="theirs"
+    )
+    rows["campaign_theirs"].assessors.clear()
+
+
+def _cases(world: World) -> None:
+    from villageaid.cases.models import Authorisation, Case, CaseMeasure, Notice, SelfDeclaration
+    from villageaid.cases.services import case_open
+    from villageaid.registry.models import Household
+
+    village, rows = world.areas["village"], world.rows
+    for owner in ("mine", "theirs"):
+        case = case_open(
+            household=rows[owner], actor=None, source="clue", opened_on=dt.date(2020, 4, 8)
+        )
+        Authorisation.objects.create(case=case, household=rows[owner], signed_on=TODAY)
+        rows[f"case_{owner}"] = case
+        rows[f"measure_{owner}"] = CaseMeasure.objects.create(
+            case=case,
+            area_path=case.area_path,
+            measure="education",
+            department="教育局",
+            granted_on=TODAY,
+        )
+        notice = Notice.objects.create(
+            village=village, area_path=village.path, opened_on=dt.date(2020, 3, 1)
+        )
+        notice.cases.set([case])
+        rows[f"notice_{owner}"] = notice
+        rows[f"elimination_{owner}"] = Case.objects.create(
+            household=rows[owner],
+            area_path=case.area_path,
+            kind="elimination",
+            source="clue",
+            status=Case.Status.ELIMINATED,
+            procedure=case.procedure,
+            opened_on=dt.date(2020, 3, 1),
+            deadline=dt.date(2020, 3, 16),
+            identification=case,
+        )
+    # Eliminated, so a rollback puts the household back under monitoring with its risk.
+    Household.objects.filter(pk__in=[rows["mine"].pk, rows["theirs"].pk]).update(
+        risk_types="illness", monitoring_status="eliminated"
+    )
+    rows["declaration"] = SelfDeclaration.objects.create(
+        village=village, area_path=village.path, name="李四", description="生病", ip_hash="x"
+    )
+
+
+def _clues_and_visits(world: World) -> None:
+    from villageaid.screening.tests.samples import clue_for, run_in
+    from villageaid.visits.models import Finding
+    from villageaid.visits.tests.factories import visit_to
+
+    run = run_in(world.areas["village"])
+    rows = world.rows
+    rows["run"] = run
+    for owner in ("mine", "theirs"):
+        rows[f"clue_{owner}"] = clue_for(rows[f"{owner}_free"], run)
+        rows[f"visit_{owner}"] = visit_to(rows[owner])
+        rows[f"finding_{owner}"] = Finding.objects.create(
+            campaign=rows[f"campaign_{owner}"],
+            household=rows[owner],
+            kind="suspected",
+            description="测试",
+            area_path=rows[owner].area_path,
+        )
+
+
+def _others(world: World) -> None:
+    """Records of the modules no household-bound role works in, from the apps' samples."""
+    from villageaid.epidemic.models import GateAlert
+    from villageaid.epidemic.tests.samples import checkpoint_in
+    from villageaid.greenhouse.models import Actuator
+    from villageaid.greenhouse.tests.factories import house_in, sensor_for
+    from villageaid.greenhouse.tests.samples import _alert_in
+    from villageaid.registry.tests.samples import _import_in
+    from villageaid.sales import services as sales
+    from villageaid.sales.tests.factories import lot_in
+
+    village, rows = world.areas["village"], world.rows
+    rows["house"] = house_in(village, park_code="m-park", house_code="m1")
+    sensor_for(rows["house"], "air_temp", unit="°C")
+    rows["actuator"] = Actuator.objects.create(house=rows["house"], kind="vent")
+    rows["alert"] = _alert_in(village, "m-alerts")
+    rows["lot"] = lot_in(village, jin=100)
+    rows["lot2"] = lot_in(village, jin=100)
+    rows["session"] = sales.live_session_open(
+        lot=rows["lot"], grams_quota=2500, title="直播", actor=None
+    )
+    rows["group"] = sales.group_create(
+        village=village,
+        actor=None,
+        name="小区",
+        leader="团长",
+        pickup_point="便利店",
+        lat=37.5,
+        lon=122.1,
+    )
+    rows["delivery"] = sales.delivery_run_plan(
+        village=village,
+        date=dt.date(2020, 4, 16),
+        depot=(37.19, 122.05),
+        vehicles=1,
+        capacity_grams=100_000,
+        actor=None,
+    )
+    rows["checkpoint"] = checkpoint_in(village)
+    rows["gate_alert"] = GateAlert.objects.create(
+        village=village, area_path=village.path, kind="fever", message="测试"
+    )
+    rows["import"] = _import_in(village)
+    from villageaid.core.models import JobProgress
+
+    rows["job"] = JobProgress.objects.create(kind="test", label="test", area=village)
+    _ = timezone
+
+
+def _areas() -> dict[str, Area]:
+    """The tree of the shared ``areas`` fixture (villageaid.testing), and a far village."""
+    from villageaid.testing import NEIGHBOUR, TOWNSHIP, VILLAGE
+
+    province = area_create(code="370000000000", name="山东省", level="province", parent=None)
+    city = area_create(code="371000000000", name="威海市", level="city", parent=province)
+    county = area_create(code="371003000000", name="文登区", level="county", parent=city)
+    township = area_create(code=TOWNSHIP, name="宋村镇", level="township", parent=county)
+    village = area_create(code=VILLAGE, name="北马村", level="village", parent=township)
+    neighbour = area_create(code=NEIGHBOUR, name="南马村", level="village", parent=township)
+    grid = area_create(code=VILLAGE + "001", name="第一网格", level="grid", parent=village)
+    areas = {"city": city, "county": county, "township": township, "village": village}
+    return {**areas, "neighbour": neighbour, "grid": grid}
+
+
+def build() -> World:
+    areas = _areas()
+    world = World(areas={**areas, "far": _far(areas)})
+    _personas(world)
+    _households(world)
+    _cases(world)
+    _clues_and_visits(world)
+    _others(world)
+    return world
