@@ -17,23 +17,29 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from villageaid.core import audit, idnumber, pii
+from villageaid.core import access, audit, idnumber, pii, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.jobs import job, job_start
 from villageaid.core.models import Area
 from villageaid.core.progress import Progress
-from villageaid.registry import roster
+from villageaid.registry import roster, rosterscope
 from villageaid.registry.models import RosterImport
 from villageaid.registry.services import registry_commit
 
 SUFFIXES = {".xlsx", ".xls", ".csv"}
+MODULE = roles.Module.REGISTRY
 
 
 def roster_import_stage(
     *, filename: str, content: bytes | BinaryIO, actor: Any, village: Area | None
 ) -> RosterImport:
     """Keep the upload encrypted (frame by frame: a 50 MB roster is never whole in
-    memory) and queue its validation."""
+    memory) and queue its validation. ``village`` (where the roster has no village code)
+    must lie in the uploader's area; without it, the uploader's only village is meant."""
+    if village is not None:
+        access.require(actor, MODULE, roles.EDIT, village)
+    else:
+        village = rosterscope.default_village(actor)
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise ServiceError("只接受 XLSX、XLS 或 CSV 文件", code="bad_file")
@@ -95,13 +101,17 @@ def decrypted(row: RosterImport) -> Iterator[Path]:
 
 
 def _parse(row: RosterImport, progress: Progress | None) -> roster.ParseResult:
+    """The roster parsed, and checked against the registry and the uploader's area."""
     with decrypted(row) as path:
-        return roster.parse_roster(
+        result = roster.parse_roster(
             path,
             village_code=row.village_id,
             village_exists=lambda code: Area.objects.filter(code=code, level="village").exists(),
+            village_allowed=rosterscope.village_allowed(row.created_by),
             progress=progress,
         )
+        rosterscope.check(result, source=path)
+        return result
 
 
 def _masked(value: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from villageaid.core import audit
 from villageaid.core.models import Area, JobProgress
 from villageaid.core.progress import Progress
+from villageaid.policy.resolver import policy_for
 from villageaid.registry.models import Household
 from villageaid.screening.engine import (
     CatalogueError,
@@ -147,7 +148,10 @@ def catalogue_save(
 ) -> CatalogueVersion:
     """Validate ``overrides`` with the engine and store them as a new version."""
     catalogue = build_catalogue(
-        as_of=dt.date(year, 12, 31), overrides=overrides, province=province
+        as_of=dt.date(year, 12, 31),
+        overrides=overrides,
+        province=province,
+        policy=policy_for(area, dt.date(year, 12, 31)),
     )  # raises CatalogueError
     previous = CatalogueVersion.objects.filter(province=province, year=year).order_by("-pk").first()
     with transaction.atomic():
@@ -300,6 +304,7 @@ def run_execute(
                 overrides=overrides,
                 province=province,
                 progress=say,
+                policy=policy_for(run.area, run.as_of),
             )
     except (InputError, CatalogueError) as exc:
         run.status = ScreeningRun.Status.FAILED

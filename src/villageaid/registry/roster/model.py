@@ -105,6 +105,7 @@ class ParseResult:
     sheet: str
     header_row: int
     counts: dict[str, int] = field(default_factory=dict)
+    person_rows: list[int] = field(default_factory=list)  # the sheet row of each of persons
 
     @property
     def ok(self) -> bool:

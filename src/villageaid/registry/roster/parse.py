@@ -22,12 +22,14 @@ def parse_roster(
     *,
     village_code: str | None = None,
     village_exists: VillageExists | None = None,
+    village_allowed: VillageExists | None = None,
     progress: Progress | None = None,
 ) -> ParseResult:
     """Parse and validate a roster (XLSX, XLS or CSV) without touching the database.
 
     ``village_code`` is used where the roster has no 行政村代码 value; ``village_exists`` is
-    asked once per village code found. ``progress(done_rows, total_rows_or_None)`` is called
+    asked once per village code found, and so is ``village_allowed`` (the uploader's area: a
+    village outside it is refused on every row naming it). ``progress(done_rows, total_rows_or_None)`` is called
     every couple of thousand rows and at the end. Raises :class:`RosterError` when the file as a
     whole cannot be read, or is over the caps of :mod:`.limits`.
     """
@@ -39,7 +41,7 @@ def parse_roster(
     if "village_code" not in columns and not village_code:
         raise RosterError("缺少“行政村代码”列：请在表中填写，或在导入时指定村")
     headers = [as_text(h) for h in header_cells]
-    parser = Parser(columns, headers, village_code, village_exists)
+    parser = Parser(columns, headers, village_code, village_exists, village_allowed)
     total = None if table.total is None else max(table.total - header_row, 0)
     for done, (number, cells) in enumerate(table.rows, start=1):
         parser.row(number, cells)
@@ -65,6 +67,7 @@ def _result(parser: Parser, headers: list[str], sheet: str, header_row: int) -> 
         rejected_rows=dict(sorted(parser.rejected_rows.items())),
         sheet=sheet,
         header_row=header_row,
+        person_rows=parser.result_person_rows(),
         counts={
             "rows": parser.rows,
             "rejected_rows": len({r.row for r in parser.rejected}),

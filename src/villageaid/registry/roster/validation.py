@@ -46,14 +46,17 @@ class Parser:
         headers: list[str],
         village_code: str | None,
         village_exists: VillageExists | None,
+        village_allowed: VillageExists | None = None,
     ) -> None:
         self.columns = columns
         self.headers = headers
         self.village_code = village_code
         self.village_exists = village_exists
-        self.known_villages: dict[str, bool] = {}
+        self.village_allowed = village_allowed
+        self.known_villages: dict[str, Invalid | None] = {}
         self.households: dict[str, _Household] = {}
         self.persons: list[dict[str, str]] = []
+        self.person_rows: list[int] = []  # the sheet row of each of self.persons
         self.ids: dict[str, int] = {}
         self.rejected: list[Rejection] = []
         self.rejected_rows: dict[int, list[Any]] = {}
@@ -112,6 +115,7 @@ class Parser:
                 household.rejected = True
             return
         self.persons.append(_person(values))
+        self.person_rows.append(number)
 
     def check_person(self, number: int, cells: list[Any], values: dict[str, str]) -> None:
         id_number = values.get("id_number")
@@ -168,13 +172,18 @@ class Parser:
             self.check_village(number, cells, value)
 
     def check_village(self, number: int, cells: list[Any], code: str) -> None:
-        if self.village_exists is None:
-            return
         if code not in self.known_villages:
-            self.known_villages[code] = bool(self.village_exists(code))
-        if not self.known_villages[code]:
-            err = Invalid("unknown_village", f"行政村代码“{code}”不是系统中的村")
+            self.known_villages[code] = self.village_problem(code)
+        err = self.known_villages[code]
+        if err is not None:
             self.reject(number, cells, "village_code", code, err)
+
+    def village_problem(self, code: str) -> Invalid | None:
+        if self.village_exists is not None and not self.village_exists(code):
+            return Invalid("unknown_village", f"行政村代码“{code}”不是系统中的村")
+        if self.village_allowed is not None and not self.village_allowed(code):
+            return Invalid("outside_area", f"行政村代码“{code}”不在您的管理范围内")
+        return None
 
     def finish(self) -> set[int]:
         """Household-wide checks. Returns the rows first rejected here, whose cells are not kept."""
@@ -227,6 +236,14 @@ class Parser:
     def result_persons(self) -> list[dict[str, str]]:
         bad = {code for code, h in self.households.items() if h.rejected}
         return [p for p in self.persons if p["household_code"] not in bad]
+
+    def result_person_rows(self) -> list[int]:
+        bad = {code for code, h in self.households.items() if h.rejected}
+        return [
+            n
+            for n, p in zip(self.person_rows, self.persons, strict=True)
+            if p["household_code"] not in bad
+        ]
 
 
 def _person(values: dict[str, str]) -> dict[str, str]:

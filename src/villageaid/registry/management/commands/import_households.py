@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.core.progress import Progress
-from villageaid.registry import roster
+from villageaid.registry import roster, rosterscope
 from villageaid.registry.services import registry_commit
 
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             )
         except roster.RosterError as exc:
             raise CommandError(str(exc)) from exc
+        rosterscope.check(result, source=file)  # no household moves between villages here
         bar.finish()
         households, persons = len(result.households), len(result.persons)
         if result.rejected:
