@@ -69,6 +69,7 @@ def _handlers() -> list[tuple[str, logging.Handler]]:
         for logger in loggers
         for handler in logger.handlers
         if not type(handler).__module__.startswith("_pytest")
+        and not isinstance(handler, logging.NullHandler)  # libraries' "write nothing" default
     ]
 
 
