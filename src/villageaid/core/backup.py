@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,8 @@ def backup(path: Path) -> dict[str, Any]:
     counts: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
-        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        _private(path) as target,
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         transaction.atomic(),
     ):
         if connection.vendor == "postgresql":
@@ -78,6 +80,15 @@ def backup(path: Path) -> dict[str, Any]:
         }
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return manifest
+
+
+def _private(path: Path) -> Any:
+    """The backup file, readable by its owner only (0600): it holds every row, personal
+    data included, whatever the umask (issue 18, finding 9)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if hasattr(os, "fchmod"):  # POSIX (Windows has no modes to set)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    return os.fdopen(fd, "w+b")
 
 
 def _add_media(archive: zipfile.ZipFile) -> int:

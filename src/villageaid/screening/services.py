@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from django.core.files import File
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import audit
+from villageaid.core import audit, bounds
 from villageaid.core.models import Area, JobProgress
 from villageaid.core.progress import Progress
 from villageaid.policy.resolver import policy_for
 from villageaid.registry.models import Household
+from villageaid.screening import storage
 from villageaid.screening.engine import (
     CatalogueError,
     InputError,
@@ -101,6 +102,11 @@ def dataset_upload(
         raise UploadError(f"{filename}: expected a .csv or .parquet file")
     if period_end < period_start:
         raise UploadError(f"{filename}: the period ends before it starts")
+    try:
+        bounds.check_past_date(period_start)
+        bounds.check_past_date(period_end)
+    except ValidationError as exc:
+        raise UploadError(f"{filename}: {exc.messages[0]}") from None
     with tempfile.TemporaryDirectory(prefix="villageaid-upload-") as tmp:
         path = Path(tmp) / f"{name}{suffix}"
         with path.open("wb") as handle:
@@ -110,7 +116,7 @@ def dataset_upload(
             else:
                 shutil.copyfileobj(content, handle)
         facts = validate_dataset_file(path, name, filename)
-        with transaction.atomic(), path.open("rb") as handle:
+        with transaction.atomic():
             dataset = DepartmentDataset(
                 name=name,
                 period_start=period_start,
@@ -121,7 +127,7 @@ def dataset_upload(
                 uploaded_by=_user(actor),
                 **facts,
             )
-            dataset.upload.save(f"{name}{suffix}", File(handle), save=False)
+            storage.seal(dataset, path)  # only the encrypted file is kept (ADR 0007)
             dataset.save()
             audit.record(
                 actor=actor,
@@ -287,13 +293,8 @@ def run_execute(
             if sources_dir is None:
                 sources_dir = Path(tmp)
                 datasets = _datasets_for(run)
-                for row in datasets:
-                    suffix = Path(row.upload.name).suffix
-                    with (
-                        row.upload.open("rb") as src,
-                        (sources_dir / f"{row.name}{suffix}").open("wb") as dst,
-                    ):
-                        shutil.copyfileobj(src, dst)
+                for row in datasets:  # decrypted into this run's temporary folder only
+                    storage.open_into(row, sources_dir)
             say("registry snapshot")
             snapshot_registry(con, area_path=run.area_path)
             result = run_screening_on_connection(
