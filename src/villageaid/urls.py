@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 for app in (
     "registry",
+    "policy",
     "screening",
     "cases",
     "visits",

@@ -99,3 +99,18 @@ def catalogue_versions(province: str) -> QuerySet[Any]:
     from villageaid.screening.models import CatalogueVersion
 
     return CatalogueVersion.objects.filter(province=province).select_related("created_by")
+
+
+# 民政 programmes seen in the civil-affairs datasets a run compared (R09: 低保/特困/临时救助
+# started; R13: 低收入人口 of the 2025+ joint identification). Read by visits for 八必访.
+PROGRAMME_RULES = ("R09", "R13")
+
+
+def assistance_programmes(household_ids: list[int]) -> dict[int, set[str]]:
+    """Household id → the 民政 programmes (``dibao``, ``tekun``, …) their clues record."""
+    found: dict[int, set[str]] = {}
+    rows = Clue.objects.filter(household_id__in=household_ids, rule_code__in=PROGRAMME_RULES)
+    for household_id, evidence in rows.values_list("household_id", "evidence"):
+        details = {str(e.get("detail") or "") for e in evidence or [] if isinstance(e, dict)}
+        found.setdefault(household_id, set()).update(d for d in details if d)
+    return found

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
 from villageaid.core.models import Area
+from villageaid.policy.resolver import policy_for
 from villageaid.screening import selectors, services
 from villageaid.screening.engine import CatalogueError, build_catalogue
 from villageaid.screening.engine.datasets import DEPARTMENT
@@ -155,7 +156,10 @@ def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
         year = timezone.localdate().year
     current = services.catalogue_for(province, year)
     overrides = current.overrides if current else {}
-    catalogue = build_catalogue(as_of=dt.date(year, 12, 31), overrides=overrides, province=province)
+    policy = policy_for(area, dt.date(year, 12, 31))
+    catalogue = build_catalogue(
+        as_of=dt.date(year, 12, 31), overrides=overrides, province=province, policy=policy
+    )
     titles = {r.code: r.title for r in catalogue.rules}
     rules = [{**r, "title": titles[r["code"]]} for r in catalogue.describe()["rules"]]
     return {
@@ -164,6 +168,7 @@ def _catalogue_context(request: HttpRequest) -> dict[str, Any]:
         "year": year,
         "current": current,
         "catalogue": catalogue,
+        "policy": policy,
         "rules": rules,
         "versions": selectors.catalogue_versions(province)[:20],
         "can_edit": access.allowed(request.user, MODULE, roles.ADMIN),
@@ -188,10 +193,7 @@ def catalogue_edit(request: HttpRequest) -> HttpResponse:
                 if value is not None:
                     settings[param.name] = value.strip()
             rules[rule.code] = settings
-        overrides = {
-            "monitoring_line": {str(year): request.POST.get("monitoring_line", "").strip()},
-            "rules": rules,
-        }
+        overrides = {"rules": rules}
         try:
             services.catalogue_save(
                 province=context["province"],

@@ -57,9 +57,12 @@ class VisitRule(models.Model):
 MUST_VISIT_LABELS = {
     "income": "收入偏低或骤减",
     "illness": "大病或慢性病",
+    "tekun": "分散供养特困",
+    "dibao": "低保",
     "disability": "残疾",
     "education": "子女非义务教育阶段就学",
     "employment": "务工收入不稳",
+    "migrant": "务工收入占比高且不稳",
     "disaster": "遭受重大变故或灾害",
     "monitored": "监测对象",
 }

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from villageaid.core import access, roles
+from villageaid.policy.resolver import policy_for
 from villageaid.registry.models import Household
 from villageaid.visits.models import (
     Campaign,
@@ -28,11 +28,7 @@ from villageaid.visits.models import (
 
 MODULE = roles.Module.VISITS
 OPEN = (DueVisit.Status.DUE, DueVisit.Status.OVERDUE)
-# INTERFACES 3.5 defaults, yuan per person per year; a setting may override them.
-MONITORING_LINE = {2020: 6000, 2021: 6000, 2022: 6500, 2023: 7500, 2024: 8500, 2025: 8700}
-NEAR_LINE = Decimal("1.5")
 NON_COMPULSORY = {"senior", "vocational", "college"}
-# 八必访 kinds 3 (分散供养特困) and 4 (低保) need 民政 data the registry does not hold yet.
 
 
 def households_for(user: Any, action: str = roles.VIEW) -> QuerySet[Household]:
@@ -118,10 +114,10 @@ def campaign_summary(campaign: Campaign) -> dict[str, int]:
     }
 
 
-def monitoring_line(year: int) -> Decimal:
-    table = {**MONITORING_LINE, **getattr(settings, "VISITS_MONITORING_LINE", {})}
-    known = [y for y in table if y <= year] or [min(table)]
-    return Decimal(table[max(known)])
+def monitoring_line(household: Household, on: dt.date) -> Decimal:
+    """The policy's line for the household's area and year: the range's upper bound itself
+    (it is already 1.5 × the old poverty line; never multiplied again)."""
+    return policy_for(household.village, on).line(on.year)
 
 
 def interval_months(household: Household) -> int:
@@ -141,32 +137,49 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def must_visit_reasons(household: Household, *, on: dt.date) -> list[str]:
-    """The 八必访 kinds the registry can tell about one household."""
+def _migrant_share_high(household: Household, share: Decimal) -> bool:
+    """务工收入占比高: wages over ``share`` of the latest verified income."""
+    latest = household.incomes.order_by("-period_end").first()
+    total = latest.net_income if latest is not None else Decimal(0)
+    return latest is not None and total > 0 and latest.wage / total > share
+
+
+def must_visit_reasons(
+    household: Household, *, on: dt.date, programmes: set[str] | None = None
+) -> list[str]:
+    """The 八必访 groups of the policy in force (spec §10.3, all 8) this household is in:
+    registry facts, and the 民政 programmes (低保, 特困) the screening runs compared."""
+    policy = policy_for(household.village, on)
     members = [m for m in household.members.all() if m.status == "active"]
-    reasons = []
-    line = monitoring_line(on.year)
-    if members and household.net_income_12m / len(members) < line * NEAR_LINE:
-        reasons.append("income")
-    if any(m.health in {"serious", "chronic"} for m in members):
-        reasons.append("illness")
-    if any(m.health == "disabled" or m.disability_certificate for m in members):
-        reasons.append("disability")
-    if any(m.school_stage in NON_COMPULSORY for m in members):
-        reasons.append("education")
     risks = set(household.risk_type_list)
-    if "employment" in risks:
-        reasons.append("employment")
-    if risks & {"disaster", "accident", "epidemic"}:
-        reasons.append("disaster")
-    if household.monitoring_status == "monitored":
+    held = programmes if programmes is not None else _programmes([household.pk]).get(household.pk, set())
+    income = household.net_income_12m / len(members) if members else None
+    found = {
+        "income": income is not None and income <= policy.line(on.year),
+        "illness": any(m.health in {"serious", "chronic"} for m in members),
+        "tekun": "tekun" in held,
+        "dibao": "dibao" in held,
+        "disability": any(m.health == "disabled" or m.disability_certificate for m in members),
+        "education": any(m.school_stage in NON_COMPULSORY for m in members),
+        "migrant": "employment" in risks and _migrant_share_high(household, policy.migrant_share),
+        "disaster": bool(risks & {"disaster", "accident", "epidemic"}),
+    }
+    reasons = [g.code for g in policy.must_visit if found.get(g.code)]
+    if household.monitoring_status == "monitored":  # beyond 八必访: monitored objects
         reasons.append("monitored")
     return reasons
 
 
+def _programmes(household_ids: list[int]) -> dict[int, set[str]]:
+    from villageaid.screening.selectors import assistance_programmes
+
+    return assistance_programmes(household_ids)
+
+
 def must_visit_list(user: Any, *, on: dt.date) -> list[tuple[Household, list[str]]]:
-    rows = households_for(user).prefetch_related("members").order_by("code")
-    found = [(h, must_visit_reasons(h, on=on)) for h in rows]
+    rows = list(households_for(user).prefetch_related("members", "incomes").order_by("code"))
+    held = _programmes([h.pk for h in rows])
+    found = [(h, must_visit_reasons(h, on=on, programmes=held.get(h.pk, set()))) for h in rows]
     return [(h, reasons) for h, reasons in found if reasons]
 
 

@@ -20,6 +20,8 @@ class CountyStep(Step):
     def guard(self, case: Case, data: dict[str, Any]) -> None:
         if case.kind != Kind.IDENTIFICATION:
             return
+        if not data.get("category"):
+            raise ServiceError("请选择监测对象类别", code="category_required")
         if not rules.risk_list(data.get("risk_types", "")):
             raise ServiceError("至少选择一个风险类型", code="risk_required")
         decided = Case(

@@ -30,7 +30,7 @@ def test_demo_cases_in_beima() -> None:
     assert cases.count() == 9
     assert set(cases.values_list("status", flat=True)) == {"monitored"}
     epidemic = cases.get(household__code=synth.BEIMA_EPIDEMIC_CODE)
-    assert epidemic.opened_on == dt.date(2020, 4, 8) and epidemic.category == "unstable"
+    assert epidemic.opened_on == dt.date(2020, 4, 8) and epidemic.category == "tp_monitor"
     assert set(epidemic.risk_types.split(";")) == {"epidemic", "employment"}
     fund = epidemic.measures.get(measure="township_fund")
     assert fund.immediate and fund.status == "delivered" and fund.granted_on < epidemic.decided_on  # type: ignore[operator]
@@ -38,7 +38,7 @@ def test_demo_cases_in_beima() -> None:
     assert (household.monitoring_status, household.monitoring_category) == ("monitored", "unstable")
     marginal = cases.filter(household__code__in=synth.BEIMA_MARGINAL_CODES)
     assert marginal.count() == 8 and set(marginal.values_list("category", flat=True)) == {
-        "marginal"
+        "edge"  # NAT-2020 边缘户
     }
     assisted = CaseMeasure.objects.exclude(status="planned").values("case").distinct().count()
     assert assisted == 9

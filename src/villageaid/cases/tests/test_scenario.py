@@ -219,27 +219,27 @@ def test_measure_policy_checks(areas: Any, users: dict[str, Any]) -> None:
 @pytest.mark.django_db
 def test_objection_blocks_township_until_resolved(areas: Any, users: dict[str, Any]) -> None:
     home = household(areas["village"], "H-OBJ")
-    case = services.case_open(household=home, actor=None, source="clue", opened_on=D(2020, 4, 1))
-    services.authorisation_record(case=case, actor=None, signed_on=D(2020, 4, 1))
+    case = services.case_open(household=home, actor=None, source="clue", opened_on=D(2023, 4, 1))
+    services.authorisation_record(case=case, actor=None, signed_on=D(2023, 4, 1))
     for actor in ("cadre", "county", "cadre"):
-        services.case_transition(case=case, actor=users[actor], decision=PASS, on=D(2020, 4, 2))
-    notice = services.notice_publish(cases=[case], actor=users["cadre"], on=D(2020, 4, 3))
+        services.case_transition(case=case, actor=users[actor], decision=PASS, on=D(2023, 4, 2))
+    notice = services.notice_publish(cases=[case], actor=users["cadre"], on=D(2023, 4, 3))
     with pytest.raises(ServiceError) as early:
-        services.notice_close(notice=notice, actor=users["cadre"], on=D(2020, 4, 7))
+        services.notice_close(notice=notice, actor=users["cadre"], on=D(2023, 4, 7))
     assert early.value.code == "notice_too_short"
     objection = services.objection_record(
-        notice=notice, case=case, actor=users["cadre"], text="家里有车", received_on=D(2020, 4, 5)
+        notice=notice, case=case, actor=users["cadre"], text="家里有车", received_on=D(2023, 4, 5)
     )
-    services.notice_close(notice=notice, actor=users["cadre"], on=D(2020, 4, 8))
-    services.case_transition(case=case, actor=users["cadre"], decision=PASS, on=D(2020, 4, 8))
+    services.notice_close(notice=notice, actor=users["cadre"], on=D(2023, 4, 8))
+    services.case_transition(case=case, actor=users["cadre"], decision=PASS, on=D(2023, 4, 8))
     with pytest.raises(ServiceError) as blocked:
         services.case_transition(
-            case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 9)
+            case=case, actor=users["township"], decision=PASS, on=D(2023, 4, 9)
         )
     assert blocked.value.code == "objections_open"
     services.objection_resolve(
-        objection=objection, actor=users["cadre"], resolution="车为亲属所有", on=D(2020, 4, 9)
+        objection=objection, actor=users["cadre"], resolution="车为亲属所有", on=D(2023, 4, 9)
     )
-    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 9))
+    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2023, 4, 9))
     case.refresh_from_db()
     assert case.step is not None and case.step.code == "county"

@@ -1,14 +1,19 @@
-"""The effective catalogue of one run: defaults, overrides, and a version hash.
+"""The effective catalogue of one run: the policy's parameters, overrides, and a version hash.
+
+The monitoring line and the policy's rule parameters come from the policy version in force
+(``villageaid.policy``): the application passes ``policy_for(area, as_of)``; the engine on
+its own (its tests, a CLI run without a database) reads the shipped version files. The
+engine holds no line of its own.
 
 Overrides are a plain dict, as the Django side stores them::
 
     {
-        "monitoring_line": {"2025": 8700},
         "rules": {"R01": {"enabled": False}, "R05": {"loss_threshold": 20000}},
-        "provinces": {"44": {"monitoring_line": {...}, "rules": {...}}},
+        "provinces": {"44": {"rules": {...}}},
     }
 
-Province entries are applied after the top level when ``province`` is given.
+Province entries are applied after the top level when ``province`` is given. The line is
+not an override: a county sets it as a policy version (政策版本).
 """
 
 from __future__ import annotations
@@ -21,20 +26,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from villageaid.policy.resolved import Policy
+from villageaid.policy.shipped import shipped_policy_for
 from villageaid.screening.engine.ruledef import CatalogueError, RuleDef, Window
 from villageaid.screening.engine.rules import RULES
 
 ENGINE_SQL_VERSION = "1"
-MONITORING_LINE_DEFAULTS: dict[int, Decimal] = {
-    2020: Decimal(6000),
-    2021: Decimal(6000),
-    2022: Decimal(6500),
-    2023: Decimal(7500),
-    2024: Decimal(8500),
-    2025: Decimal(8700),
-    2026: Decimal(9000),
-}
-_TOP_KEYS = {"monitoring_line", "rules", "provinces"}
+_TOP_KEYS = {"rules", "provinces"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +44,7 @@ class Catalogue:
     params: Mapping[str, Mapping[str, Any]]
     enabled: Mapping[str, bool]
     version: str
+    policy: str = ""  # the policy version the line and parameters came from
 
     def runnable(self, present: set[str]) -> list[tuple[RuleDef, dict[str, Any]]]:
         """Enabled rules whose datasets are all present, in catalogue order."""
@@ -64,7 +63,7 @@ class Catalogue:
         }
 
     def describe(self) -> dict[str, Any]:
-        return _describe(self.monitoring_line, self.rules, self.params, self.enabled)
+        return {**_describe(self.monitoring_line, self.rules, self.params, self.enabled), "policy": self.policy}
 
 
 def _describe(
@@ -90,23 +89,25 @@ def _describe(
     }
 
 
-def default_monitoring_line(year: int) -> Decimal:
-    """The shipped line for ``year``; the nearest earlier (or first) year when not listed."""
-    known = sorted(MONITORING_LINE_DEFAULTS)
-    earlier = [y for y in known if y <= year]
-    return MONITORING_LINE_DEFAULTS[earlier[-1] if earlier else known[0]]
-
-
 def build_catalogue(
     *,
     as_of: dt.date,
     overrides: Mapping[str, Any] | None = None,
     province: str | None = None,
+    policy: Policy | None = None,
 ) -> Catalogue:
-    """Validate ``overrides`` and resolve every rule's parameters for this run."""
+    """Validate ``overrides`` and resolve every rule's parameters for this run: rule
+    defaults, then the policy version's parameters, then the overrides."""
+    if policy is None:
+        policy = shipped_policy_for(province, as_of)
     params = {r.code: {p.name: p.default for p in r.all_params()} for r in RULES}
     enabled = {r.code: r.enabled for r in RULES}
-    line = default_monitoring_line(as_of.year)
+    line = policy.line(as_of.year)
+    by_code = {r.code: r for r in RULES}
+    for code, settings in policy.screening_rules.items():
+        if code not in by_code:
+            raise CatalogueError(f"policy {policy.code}: unknown rule {code!r}")
+        _rule_override(by_code[code], settings, params[code], enabled)
     layers = [overrides or {}]
     provinces = (overrides or {}).get("provinces", {})
     if not isinstance(provinces, Mapping):
@@ -114,30 +115,30 @@ def build_catalogue(
     if province is not None and province in provinces:
         layers.append(provinces[province])
     for depth, layer in enumerate(layers):
-        line = _apply_layer(layer, params, enabled, line, as_of.year, nested=depth > 0)
-    version = hashlib.sha256(
-        json.dumps(_describe(line, RULES, params, enabled), sort_keys=True).encode()
-    ).hexdigest()[:16]
-    return Catalogue(Window(as_of), province, line, RULES, params, enabled, version)
+        _apply_layer(layer, params, enabled, nested=depth > 0)
+    described = {**_describe(line, RULES, params, enabled), "policy": policy.code}
+    version = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
+    return Catalogue(Window(as_of), province, line, RULES, params, enabled, version, policy.code)
 
 
 def _apply_layer(
     layer: Any,
     params: dict[str, dict[str, Any]],
     enabled: dict[str, bool],
-    line: Decimal,
-    year: int,
     *,
     nested: bool,
-) -> Decimal:
+) -> None:
     if not isinstance(layer, Mapping):
         raise CatalogueError("overrides: expected a mapping")
+    if "monitoring_line" in layer:
+        raise CatalogueError(
+            "monitoring_line: the line is policy data; set it as a policy version (政策版本)"
+        )
     unknown = set(layer) - _TOP_KEYS - ({"provinces"} if not nested else set())
     if nested and "provinces" in layer:
         unknown.add("provinces")
     if unknown:
         raise CatalogueError(f"overrides: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
-    line = _line_override(layer.get("monitoring_line", {}), line, year)
     rules = layer.get("rules", {})
     if not isinstance(rules, Mapping):
         raise CatalogueError("rules: expected a mapping of rule code to settings")
@@ -146,26 +147,6 @@ def _apply_layer(
         if code not in by_code:
             raise CatalogueError(f"rules: unknown rule {code!r}")
         _rule_override(by_code[code], settings, params[code], enabled)
-    return line
-
-
-def _line_override(lines: Any, line: Decimal, year: int) -> Decimal:
-    if not isinstance(lines, Mapping):
-        raise CatalogueError("monitoring_line: expected a mapping of year to yuan")
-    for key, value in lines.items():
-        if not str(key).isdigit() or not 2000 <= int(key) <= 2100:
-            raise CatalogueError(f"monitoring_line: {key!r} is not a year")
-        if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-            raise CatalogueError(f"monitoring_line.{key}: expected a number")
-        try:
-            amount = Decimal(str(value))
-        except ArithmeticError as exc:
-            raise CatalogueError(f"monitoring_line.{key}: {value!r} is not a number") from exc
-        if not amount.is_finite() or not 0 < amount <= 1_000_000:
-            raise CatalogueError(f"monitoring_line.{key}: {value!r} outside 0–1000000")
-        if int(key) == year:
-            line = amount
-    return line
 
 
 def _rule_override(

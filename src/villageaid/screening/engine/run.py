@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from villageaid.policy.resolved import Policy
 from villageaid.screening.engine.catalogue import Catalogue, build_catalogue
 from villageaid.screening.engine.compile import Plan, compile_plan
 from villageaid.screening.engine.derived import mask_sql
@@ -134,6 +135,7 @@ def run_screening(
     overrides: Mapping[str, Any] | None = None,
     province: str | None = None,
     progress: Progress | None = None,
+    policy: Policy | None = None,
     memory_limit: str = "6GB",
 ) -> ScreeningResult:
     """Screen the registry files in ``registry_dir`` against ``sources_dir``."""
@@ -152,6 +154,7 @@ def run_screening(
             overrides=overrides,
             province=province,
             progress=progress,
+            policy=policy,
         )
     finally:
         con.close()
@@ -166,6 +169,7 @@ def run_screening_on_connection(
     overrides: Mapping[str, Any] | None = None,
     province: str | None = None,
     progress: Progress | None = None,
+    policy: Policy | None = None,
 ) -> ScreeningResult:
     """Screen relations ``households`` and ``persons`` already in ``con`` (columns as in
     INTERFACES 2.1). The engine adds temporary relations prefixed ``stg_``, ``d_``,
@@ -179,6 +183,7 @@ def run_screening_on_connection(
         overrides=overrides,
         province=province,
         progress=progress,
+        policy=policy,
     )
 
 
@@ -192,6 +197,7 @@ def _run(
     overrides: Mapping[str, Any] | None,
     province: str | None,
     progress: Progress | None,
+    policy: Policy | None = None,
 ) -> ScreeningResult:
     if engine not in ("duckdb", "spark"):
         raise ValueError(f"unknown engine {engine!r}; use duckdb or spark")
@@ -199,7 +205,7 @@ def _run(
     started = time.perf_counter()
     _reset_peak_memory()
     catalogue = build_catalogue(
-        as_of=as_of or dt.date.today(), overrides=overrides, province=province
+        as_of=as_of or dt.date.today(), overrides=overrides, province=province, policy=policy
     )
     store = tempfile.TemporaryDirectory(prefix="villageaid-clues-")
     clue_file = Path(store.name) / "clues.parquet"

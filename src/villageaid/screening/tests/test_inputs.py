@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from villageaid.policy.shipped import shipped_policy
 from villageaid.screening.engine import (
     CatalogueError,
     InputError,
@@ -105,19 +108,22 @@ def test_connection_entry_and_csv_output(tmp_path: Path) -> None:
     assert row.startswith("run-1,R12,risk,H1,110105001001,illness,medium,")
 
 
-def test_overrides_change_parameters_and_version(tmp_path: Path) -> None:
+def test_policy_line_and_overrides_change_parameters_and_version(tmp_path: Path) -> None:
+    """The line comes from the policy version (a county's 10000 for 2025 here), not from
+    a screening override; rule parameters still do."""
     registry, src = world(tmp_path, net_income_12m="9500")
     base = run_screening(registry_dir=registry, sources_dir=src, as_of=AS_OF)
-    raised = run_screening(
-        registry_dir=registry,
-        sources_dir=src,
-        as_of=AS_OF,
-        overrides={"provinces": {"11": {"monitoring_line": {"2025": 10000}}}},
-        province="11",
+    shipped = shipped_policy("NAT-2025")
+    county = dataclasses.replace(
+        shipped,
+        code="COUNTY-2025",
+        ranges={2025: dataclasses.replace(shipped.range(2025), line=Decimal(10000))},
     )
+    raised = run_screening(registry_dir=registry, sources_dir=src, as_of=AS_OF, policy=county)
     assert "R10" not in base.counts or base.counts["R10"] == 0
     assert raised.counts["R10"] == 1
     assert raised.catalogue_version != base.catalogue_version
+    assert raised.catalogue["policy"] == "COUNTY-2025" and base.catalogue["policy"] == "NAT-2025"
     off = run_screening(
         registry_dir=registry,
         sources_dir=src,

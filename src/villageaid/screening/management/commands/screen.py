@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 engine=options["engine"],
                 progress=lambda msg: print(msg, file=sys.stderr),
+                policy=_national_policy(options["as_of"] or dt.date.today()),
             )
         except (InputError, CatalogueError) as exc:
             raise CommandError(str(exc)) from exc
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         import duckdb
 
         from villageaid.core.models import Area
+        from villageaid.policy.resolver import policy_for
         from villageaid.core.progress import Progress
         from villageaid.screening import services
         from villageaid.screening.engine import run_screening_on_connection
@@ -108,6 +110,7 @@ class Command(BaseCommand):
                         as_of=as_of,
                         engine=options["engine"],
                         progress=lambda msg: print(msg, file=sys.stderr),
+                        policy=policy_for(area, as_of),
                     )
                 finally:
                     con.close()
@@ -147,3 +150,16 @@ class Command(BaseCommand):
             f"run {run.pk}: {run.clue_count} clues, {run.pushed_count} new pushed, "
             f"catalogue {run.catalogue_version}, {run.duration_seconds:.1f}s"
         )
+
+
+def _national_policy(as_of: dt.date) -> Any:
+    """The national version in force (with an administrator's changes) when the database is
+    there; otherwise the engine reads the shipped version files itself."""
+    from django.db import DatabaseError
+
+    from villageaid.policy.resolver import NoPolicy, policy_for
+
+    try:
+        return policy_for(None, as_of)
+    except (DatabaseError, NoPolicy):
+        return None
