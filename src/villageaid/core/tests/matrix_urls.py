@@ -35,6 +35,7 @@ class Spec:
     # Lists: the household code that shows the record is listed (checked against the reach).
     shows: str = ""
     household_data: bool = True  # False: public material of the village (its QR poster)
+    query: str = ""
 
     @property
     def has_record(self) -> bool:
@@ -55,7 +56,8 @@ class Spec:
     def url(self, world: World, owner: str) -> str:
         if self.path is not None:
             return "/api/v1" + self.path(world, owner)
-        return reverse(self.name, kwargs=self.kwargs(world, owner) if self.kwargs else {})
+        kwargs = self.kwargs(world, owner) if self.kwargs else {}
+        return reverse(self.name, kwargs=kwargs) + self.query
 
 
 def pk(key: str) -> Callable[[World, str], dict[str, Any]]:
@@ -233,6 +235,18 @@ def read_specs() -> list[Spec]:
         )
     )
     specs.append(Spec("epidemic-gate-entry", "epidemic", "D", **_special("epidemic-gate-entry")))
+    # R: the card asked to reveal shows the full ID number only to those who may reveal it.
+    specs.append(
+        Spec(
+            "household-card",
+            "registry",
+            "R",
+            kwargs=lambda w, o: {"pk": w[o].pk},
+            bound=True,
+            query="?reveal=1",
+            label="GET household-card reveal",
+        )
+    )
     return specs
 
 

@@ -79,3 +79,43 @@ def test_check_row_decides_like_get_for(areas: dict[str, Area], make_user: Any) 
     access.check_row(make_user(Role.ADMIN), roles.Module.SALES, roles.EDIT, neighbour)
     with pytest.raises(TypeError, match="get_for"):
         access.check_row(make_user(Role.HELPER), roles.Module.VISITS, roles.VIEW, village)
+
+
+def test_the_narrowing_path_is_found_per_model() -> None:
+    """A narrowed module's queryset is narrowed along the model's own path to the household;
+    a model with none is narrowed to nothing (fail closed), never by a coincidental pk."""
+    from villageaid.cases.models import Case, CaseMeasure, Notice
+    from villageaid.registry.models import Household
+    from villageaid.visits.models import Visit
+
+    assert access.path_to(Household, Household) == ""
+    assert access.path_to(Visit, Household) == "household__"
+    assert access.path_to(Case, Household) == "household__"
+    assert access.path_to(CaseMeasure, Household) == "case__household__"
+    assert access.path_to(Notice, Household) is None
+
+
+@pytest.mark.django_db
+def test_require_row_holds_a_helper_to_their_pairing(
+    areas: dict[str, Area], make_user: Any
+) -> None:
+    from django.http import Http404
+
+    from villageaid.registry.tests.samples import household_in
+    from villageaid.visits.models import HelperAssignment
+
+    helper, cadre = make_user(Role.HELPER), make_user(Role.CADRE)
+    mine, theirs = household_in(areas["village"], "H-A-1"), household_in(areas["village"], "H-B-2")
+    HelperAssignment.objects.create(
+        helper=helper, household=mine, started_on="2020-01-01", area_path=mine.area_path
+    )
+    cases = roles.Module.CASES
+    access.require_row(helper, cases, roles.EDIT, mine)
+    assert access.permits(helper, cases, roles.EDIT, mine)
+    assert not access.permits(helper, cases, roles.EDIT, theirs)
+    with pytest.raises(Http404):
+        access.require_row(helper, cases, roles.EDIT, theirs)
+    access.require_row(cadre, cases, roles.EDIT, theirs)  # a cadre works on the whole village
+    with pytest.raises(PermissionDenied):  # a township official reads but does not edit
+        access.require_row(make_user(Role.TOWNSHIP), roles.Module.REGISTRY, roles.EDIT, mine)
+    access.require_row(None, cases, roles.EDIT, theirs)  # the system itself (commands, jobs)

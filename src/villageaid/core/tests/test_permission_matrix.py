@@ -143,6 +143,9 @@ def _try(world: matrix_world.World, spec: Spec, role: str) -> list[str]:
         if spec.method == "GET" and not spec.has_record:
             failures += _list(world, spec, role, relation, owner, response, where)
             continue
+        if spec.action == "R":
+            failures += _reveal(world, spec, role, relation, owner, response, where)
+            continue
         if spec.method == "GET":
             if want and status != 200:
                 failures.append(f"{where}: {status}, expected 200")
@@ -178,6 +181,26 @@ def _list(
     listed = marker in response.content.decode()
     if listed != _want(spec, role, relation):
         return [f"{where}: lists {marker}: {listed}, expected {not listed}"]
+    return []
+
+
+def _reveal(
+    world: matrix_world.World,
+    spec: Spec,
+    role: str,
+    relation: str,
+    owner: str,
+    response: Any,
+    where: str,
+) -> list[str]:
+    """The card opens for those who may view it; the full ID shows for those who may reveal."""
+    status, opens = response.status_code, expected(role, spec.module, "D", relation)
+    if opens != (status == 200) or (not opens and status not in DENIED):
+        return [f"{where}: {status}, expected {200 if opens else '403/404'}"]
+    full = world[owner].members.first().id_number
+    shown = full in response.content.decode()
+    if shown != _want(spec, role, relation):
+        return [f"{where}: full ID shown: {shown}"]
     return []
 
 
