@@ -191,23 +191,29 @@ def _option(argv: list[str], name: str, default: str) -> str:
     return default
 
 
+def new_demo_secrets() -> dict[str, str]:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PII_HASH_KEY": secrets.token_urlsafe(32),
+        "DEMO_PASSWORD": f"Demo-{secrets.token_hex(4)}",
+        # The embedded MQTT broker's accounts (greenhouse/broker.py) derive from this.
+        "DEMO_MQTT_SECRET": secrets.token_urlsafe(32),
+    }
+
+
 def demo_secrets(data_dir: Path) -> dict[str, str]:
-    """Per-installation secrets for the demo, made once and kept in DATA_DIR."""
+    """Per-installation secrets for the demo, made once and kept in DATA_DIR (a secret
+    added in a later version is appended to an older file)."""
     path = data_dir / "demo-secrets.env"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        lines = [
-            f"SECRET_KEY={secrets.token_urlsafe(50)}",
-            f"PII_ENCRYPTION_KEYS={Fernet.generate_key().decode()}",
-            f"PII_HASH_KEY={secrets.token_urlsafe(32)}",
-            f"DEMO_PASSWORD=Demo-{secrets.token_hex(4)}",
-        ]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    added = {k: v for k, v in new_demo_secrets().items() if k not in kept}
+    if added:
+        path.write_text(text + "".join(f"{k}={v}\n" for k, v in added.items()), encoding="utf-8")
         path.chmod(0o600)
-    pairs = (
-        line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line
-    )
-    return {k: v for k, v in pairs}
+    return {**kept, **added}
 
 
 def prepare_demo_environment(argv: list[str]) -> None:

@@ -35,10 +35,34 @@ class DemoContext:
     data_dir: Path = field(default_factory=lambda: Path(settings.DATA_DIR))
     users: dict[str, Any] = field(default_factory=dict)
     bind: str = "127.0.0.1:8000"
+    mqtt_port: int | None = None  # the embedded broker's; None: 18830, or a free one if taken
 
     def say(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
+
+
+# Where a newcomer starts in each module: (module, demo login, what to try there).
+FIRST_STEPS = [
+    ("农户台账", "cadre", "北马村村干部：户卡、花名册导入"),
+    ("监测筛查", "county", "县乡村振兴局：部门数据比对和预警线索"),
+    ("监测帮扶", "cadre", "村干部：案件从发现到认定、公示"),
+    ("结对走访", "helper", "帮扶责任人：今日应走访，手机上填写"),
+    ("大棚", "tech", "园区技术员：实时温湿度和放风指令"),
+    ("消费帮扶", "sales", "销售专员：今日订单、直播和认购"),
+    ("村口防疫", "gate", "卡口志愿者：登记通行和体温"),
+    ("成绩单", "township", "宋村镇：各村成绩单和 PDF"),
+]
+
+
+def closing_lines(ctx: DemoContext, url: str) -> list[str]:
+    """What the demo prints last: where to open, how to log in, whom to try first."""
+    lines = [
+        f"打开 {url}",
+        f"演示账号（密码都是 {ctx.password}）：{'、'.join(ctx.users)}",
+    ]
+    lines += [f"{module}：先用 {login} 登录（{what}）" for module, login, what in FIRST_STEPS]
+    return lines
 
 
 def demo_modules() -> Iterator[tuple[str, ModuleType]]:

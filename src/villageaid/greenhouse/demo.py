@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.core.models import Area
-from villageaid.greenhouse import live, rollups, services
+from villageaid.greenhouse import broker, live, rollups, services
 from villageaid.greenhouse.models import Actuator, House, Park, Reading, Sensor
 from villageaid.greenhouse.simulation.runner import run_trace
 from villageaid.greenhouse.simulation.weather import CST, WeatherTrace, read_weather
@@ -36,7 +39,7 @@ SENSORS = [
 ]
 HARVEST_TOTAL_G = 6_000_000  # 12,000 jin by 2020-04-30
 HARVEST_FIRST, HARVEST_LAST = dt.date(2020, 2, 20), dt.date(2020, 4, 30)
-BROKER_HOST, BROKER_PORT = "127.0.0.1", 18830
+BROKER_HOST, BROKER_PORT = "127.0.0.1", broker.DEFAULT_PORT
 TRACE = Path(__file__).parent / "data" / "weihai_mar_apr.csv"
 LIVE_START = dt.datetime(2020, 4, 8, 6, 0, tzinfo=CST)  # a sunny April morning in the trace
 
@@ -138,11 +141,28 @@ def _past_readings(park: Park, now: dt.datetime) -> int:
 
 
 def start(ctx: DemoContext) -> list[Callable[[], None]]:
-    """The embedded broker on its own port, the simulator, the listener and the controller."""
-    url = f"mqtt://{BROKER_HOST}:{BROKER_PORT}"
-    stops = [live.start_broker(BROKER_HOST, BROKER_PORT)]
+    """The embedded broker on its own port (a free one when another demo holds 18830), the
+    simulator, the listener and the controller, each logging in with its own password."""
+    port = broker_port(ctx.mqtt_port)
+    url = f"mqtt://{BROKER_HOST}:{port}"
+    users = broker.passwords(os.environ.get("DEMO_MQTT_SECRET") or settings.SECRET_KEY)
+    stops = [live.start_broker(BROKER_HOST, port, users)]
     houses = [(PARK, h.code, h.has_motors) for h in House.objects.filter(park__code=PARK)]
-    simulator = live.simulator_for(url, read_weather(TRACE), houses, LIVE_START)
-    stops.extend(live.start_park(url, simulator))
-    ctx.say(f"  大棚园区: 内置 MQTT {url}，模拟时间每秒 1 分钟，从 {LIVE_START:%m-%d %H:%M} 开始")
+    sim_url = broker.user_url(url, broker.SIMULATOR, users[broker.SIMULATOR])
+    simulator = live.simulator_for(sim_url, read_weather(TRACE), houses, LIVE_START)
+    stops.extend(live.start_park(url, simulator, users=users))
+    taken = "" if port == (ctx.mqtt_port or BROKER_PORT) else f"（{BROKER_PORT} 已被占用）"
+    ctx.say(
+        f"  大棚园区: 内置 MQTT {url}{taken}，需账号密码，只有控制程序可发指令；"
+        f"模拟时间每秒 1 分钟，从 {LIVE_START:%m-%d %H:%M} 开始"
+    )
     return list(reversed(stops))
+
+
+def broker_port(wanted: int | None) -> int:
+    """The port asked for with --mqtt-port (refused when taken), else 18830 or a free one."""
+    if wanted is None:
+        return broker.free_port(BROKER_HOST, BROKER_PORT)
+    if not broker.port_is_free(BROKER_HOST, wanted):
+        raise CommandError(f"MQTT 端口 {wanted} 已被占用（--mqtt-port），请换一个或省略该选项")
+    return wanted

@@ -11,7 +11,6 @@ first-year villager routine, which is what their caretakers did before the platf
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -19,11 +18,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 from django.db import connections
 
-from villageaid.greenhouse import control, listener
+from villageaid.greenhouse import broker, control, listener
+from villageaid.greenhouse.broker import start_broker as start_broker  # the demo and its tests
 from villageaid.greenhouse.controller import ActuatorPositions, ControllerSettings
 from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor, TunnelModel
 from villageaid.greenhouse.simulation.params import TunnelParams
@@ -36,47 +37,6 @@ logger = logging.getLogger(__name__)
 # The demo's threads take turns on the database (SQLite allows one writer at a time).
 DB_LOCK = threading.Lock()
 Stop = Callable[[], None]
-
-
-def start_broker(host: str, port: int) -> Stop:
-    """amqtt in its own event loop thread; returns once it listens."""
-    from amqtt.broker import Broker
-
-    config = {
-        "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}"}},
-        "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
-    }
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    holder: dict[str, Any] = {}
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-
-        async def main() -> None:
-            broker = Broker(config, loop=loop)
-            holder["broker"] = broker
-            await broker.start()
-            started.set()
-
-        loop.run_until_complete(main())
-        loop.run_forever()
-
-    threading.Thread(target=run, name="demo-broker", daemon=True).start()
-    if not started.wait(15):
-        raise RuntimeError(f"the embedded MQTT broker did not start on {host}:{port}")
-
-    def stop() -> None:
-        broker = holder.get("broker")
-        if broker is not None:
-            future = asyncio.run_coroutine_threadsafe(broker.shutdown(), loop)
-            try:
-                future.result(timeout=5)
-            except Exception:
-                logger.warning("embedded broker did not shut down cleanly")
-        loop.call_soon_threadsafe(loop.stop)
-
-    return stop
 
 
 @dataclass
@@ -170,6 +130,9 @@ class Simulator:
         client.on_connect = lambda c, *_a: c.subscribe("villageaid/+/+/cmd/+", qos=1)
         client.on_message = self.on_command
         host, port = _host_port(self.url)
+        parts = urlsplit(self.url)
+        if parts.username:
+            client.username_pw_set(unquote(parts.username), unquote(parts.password or ""))
         client.connect(host, port)
         client.loop_start()
         try:
@@ -181,8 +144,6 @@ class Simulator:
 
 
 def _host_port(url: str) -> tuple[str, int]:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return parts.hostname or "127.0.0.1", parts.port or 1883
 
@@ -251,12 +212,18 @@ def start_park(
     *,
     speed: float = 60.0,
     control_every_s: float = 2.0,
+    users: dict[str, str] | None = None,
 ) -> list[Stop]:
-    """Listener, control loop and simulator threads against the broker at ``url``."""
+    """Listener, control loop and simulator threads against the broker at ``url``, each
+    logging in as its own account when ``users`` (name → password) is given."""
+
+    def as_user(name: str) -> str:
+        return url if users is None else broker.user_url(url, name, users[name])
+
     stops: list[Stop] = []
     ready = threading.Event()
     options = listener.Options(
-        url=url,
+        url=as_user(broker.LISTENER),
         client_id="demo-listener",
         mqtt_version=311,
         batch_seconds=0.5,
@@ -270,7 +237,7 @@ def start_park(
     )
 
     def control_loop(stop: threading.Event) -> None:
-        client = control.mqtt_publisher(url, "demo-control", mqtt_version=311)
+        client = control.mqtt_publisher(as_user(broker.CONTROL), "demo-control", mqtt_version=311)
         try:
             loop = control.ControlLoop(publisher=client, controller_settings=settings)
             control.run(loop, control_every_s, stop=stop, db_lock=DB_LOCK)

@@ -26,16 +26,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-only", action="store_true", help="load into the configured database and exit"
         )
+        parser.add_argument(
+            "--mqtt-port",
+            type=int,
+            default=None,
+            help="the embedded MQTT broker's port (default 18830, or a free one when taken)",
+        )
 
-    def handle(self, *args: Any, bind: str, load_only: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, bind: str, load_only: bool, mqtt_port: int | None, **options: Any
+    ) -> None:
         password = os.environ.get("DEMO_PASSWORD") or "Demo-" + settings.SECRET_KEY[:8]
-        ctx = demo.DemoContext(password=password, stdout=self.stdout, bind=bind)
+        ctx = demo.DemoContext(
+            password=password, stdout=self.stdout, bind=bind, mqtt_port=mqtt_port
+        )
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         ctx.say("加载演示数据 (loading the demo village) ...")
         demo.load_all(ctx)
-        self._print_logins(ctx)
         if load_only:
+            self._print_logins(ctx)
             return
         self._serve(ctx, bind)
 
@@ -51,7 +61,8 @@ class Command(BaseCommand):
         host, _, port = bind.rpartition(":")
         server = create_server(application, host=host or "127.0.0.1", port=int(port), threads=8)
         stops = demo.start_all(ctx)
-        ctx.say(f"打开 (open) http://{bind}/")
+        for line in demo.closing_lines(ctx, f"http://{bind}/"):
+            ctx.say(line)
 
         def shutdown(*_args: Any) -> None:
             threading.Thread(target=server.close, daemon=True).start()
