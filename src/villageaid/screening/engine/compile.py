@@ -44,6 +44,7 @@ def compile_plan(catalogue: Catalogue, present: set[str], *, dialect: str = "duc
             params={**params, "monitoring_line": catalogue.monitoring_line},
             window=window,
             enabled_codes=frozenset(codes),
+            present=frozenset(present),
         )
         condition = expr.parse_condition(str(params["condition"]))
         join_hf = condition is not None or f"ev_{rule.code}" in used

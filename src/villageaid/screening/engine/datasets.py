@@ -15,6 +15,7 @@ class Dataset:
     name: str
     columns: tuple[tuple[str, str], ...]
     date_column: str | None = None
+    optional: tuple[tuple[str, str], ...] = ()  # staged as NULL when the file lacks them
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -106,9 +107,20 @@ DEPARTMENT = (
             ("status", "text"),
             ("registered_capital", "money"),
         ),
+        # company, individual (个体工商户) or cooperative (农民专业合作社); A02's exception
+        optional=(("entity_type", "text"),),
     ),
     Dataset("real_estate", (("id_number", "id"), ("property_type", "text"))),
     Dataset("public_employees", (("id_number", "id"),)),
+    # 医保: persons in 职工基本医疗保险 (employee basic medical insurance); R12's exception
+    Dataset("employee_insurance", (("id_number", "id"), ("start_date", "date")), "start_date"),
+    # 民政 低收入人口动态监测 (2023 国办 opinion; 2025–2026 joint identification): category
+    # dibao (低保), tekun (特困), dibao_edge (低保边缘), rigid_expense (刚性支出困难), other
+    Dataset(
+        "low_income",
+        (("id_number", "id"), ("category", "text"), ("recognised_date", "date")),
+        "recognised_date",
+    ),
 )
 
 BY_NAME = {d.name: d for d in (*REGISTRY, *DEPARTMENT)}

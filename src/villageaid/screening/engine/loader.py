@@ -143,8 +143,16 @@ def stage(
         if column not in found:
             raise InputError(f"{label}: missing required column {column!r}")
     selects = ", ".join(
-        f"{_column_expr(_escape_identifier(found[name]), kind)} AS {name}"
-        for name, kind in dataset.columns
+        [
+            f"{_column_expr(_escape_identifier(found[name]), kind)} AS {name}"
+            for name, kind in dataset.columns
+        ]
+        + [
+            f"{_column_expr(_escape_identifier(found[name]), kind)} AS {name}"
+            if name in found
+            else f"CAST(NULL AS VARCHAR) AS {name}"
+            for name, kind in dataset.optional
+        ]
     )
     sql = f"SELECT {selects} FROM {relation}"
     if "id_number" in dataset.column_names:

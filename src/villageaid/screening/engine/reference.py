@@ -159,8 +159,15 @@ def _parse(value: Any, kind: str) -> Any:
 def read_dataset(path: Path, dataset: Dataset) -> list[Record]:
     header, rows = _read_rows(path)
     index = {name: header.index(name) for name in dataset.column_names}
+    extra = [(c, k, header.index(c)) for c, k in dataset.optional if c in header]
+    missing = {c: None for c, _ in dataset.optional if c not in header}
     return [
-        {"rid": n, **{c: _parse(row[index[c]], k) for c, k in dataset.columns}}
+        {
+            "rid": n,
+            **{c: _parse(row[index[c]], k) for c, k in dataset.columns},
+            **{c: _parse(row[i], k) for c, k, i in extra},
+            **missing,
+        }
         for n, row in enumerate(rows)
     ]
 

@@ -118,6 +118,7 @@ class RuleContext:
     params: Mapping[str, Any]
     window: Window
     enabled_codes: frozenset[str]
+    present: frozenset[str] = frozenset()  # the department datasets of this run
 
     @property
     def as_of(self) -> str:

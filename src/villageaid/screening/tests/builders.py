@@ -80,5 +80,6 @@ def write_world(
     write_csv(registry / "households.csv", households, list(household().keys()))
     write_csv(registry / "persons.csv", persons, list(person("x").keys()))
     for name, rows in (sources or {}).items():
-        write_csv(src / f"{name}.csv", rows, list(BY_NAME[name].column_names))
+        optional = [c for c, _ in BY_NAME[name].optional if any(c in r for r in rows)]
+        write_csv(src / f"{name}.csv", rows, [*BY_NAME[name].column_names, *optional])
     return registry, src

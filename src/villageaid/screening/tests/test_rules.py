@@ -48,6 +48,24 @@ def claim(day: str, self_pay: str, pid: str = ADULT) -> dict[str, Any]:
     }
 
 
+def insured(start: str) -> dict[str, Any]:
+    return {"id_number": ADULT, "start_date": start}
+
+
+def low_income(category: str) -> dict[str, Any]:
+    return {"id_number": ADULT, "category": category, "recognised_date": IN}
+
+
+def business(role: str, entity_type: str) -> dict[str, Any]:
+    return {
+        "id_number": ADULT,
+        "role": role,
+        "status": "active",
+        "registered_capital": "50000",
+        "entity_type": entity_type,
+    }
+
+
 CASES = [
     # R01: strictly over 6000 (covered) / 10000 (others); admission date in the period
     ("R01", TUOPIN, {}, {"medical_claims": [claim(IN, "6000.01")]}, True),
@@ -232,6 +250,17 @@ CASES = [
     # R12, A01-A05
     ("R12", {}, {"medical_insurance": "0"}, {}, True),
     ("R12", {}, {"medical_insurance": "0", "status": "deceased"}, {}, False),
+    # R12: 职工医保 is basic medical insurance too (社会保险法 第二十三条)
+    ("R12", {}, {"medical_insurance": "0"}, {"employee_insurance": [insured("2019-01-01")]}, False),
+    ("R12", {}, {"medical_insurance": "0"}, {"employee_insurance": [insured(AFTER)]}, True),
+    # R13 (on from NAT-2025): 民政 低收入人口 not yet monitored
+    ("R13", {}, {}, {"low_income": [low_income("dibao")]}, True),
+    ("R13", MONITORED, {}, {"low_income": [low_income("tekun")]}, False),
+    ("R13", {}, {}, {"low_income": [{**low_income("dibao"), "recognised_date": AFTER}]}, False),
+    # A02: a cooperative's shareholder (成员出资) is not a business owner (农民专业合作社法)
+    ("A02", TUOPIN, {}, {"businesses": [business("shareholder", "cooperative")]}, False),
+    ("A02", TUOPIN, {}, {"businesses": [business("legal_rep", "cooperative")]}, True),
+    ("A02", TUOPIN, {}, {"businesses": [business("shareholder", "company")]}, True),
     (
         "A01",
         TUOPIN,

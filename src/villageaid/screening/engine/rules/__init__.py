@@ -30,6 +30,7 @@ from villageaid.screening.engine.rules import (
     r10_low_income,
     r11_income_after_medical,
     r12_uninsured,
+    r13_low_income_population,
 )
 
 RULES: tuple[RuleDef, ...] = tuple(
@@ -47,6 +48,7 @@ RULES: tuple[RuleDef, ...] = tuple(
         r10_low_income,
         r11_income_after_medical,
         r12_uninsured,
+        r13_low_income_population,
         a01_vehicle,
         a02_business,
         a03_real_estate,

@@ -1,3 +1,11 @@
+"""A02: a member of a covered household runs an active business (legal representative or
+shareholder). A shareholder of a 农民专业合作社 is not a business owner: a cooperative is a
+members' mutual-aid organisation whose surplus returns to members by their transactions
+(《中华人民共和国农民专业合作社法》第二条、第四十四条; policy/data/sources.json key COOP), and a
+cooperative dividend is 财产性收入 (monitoring.md §4.1). ``businesses.entity_type`` (optional
+column) marks cooperatives; a file without it is read as before.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -20,6 +28,7 @@ def sql(ctx: RuleContext) -> str:
         " FROM ap m JOIN hf h ON h.household_code = m.household_code"
         " JOIN d_businesses b ON b.id_number = m.id_number"
         " WHERE h.covered AND b.role IN ('legal_rep', 'shareholder') AND b.status = 'active'"
+        " AND NOT (b.role = 'shareholder' AND COALESCE(b.entity_type, '') = 'cooperative')"
     )
 
 
@@ -28,7 +37,12 @@ def reference(ctx: RefContext, params: Mapping[str, Any]) -> Iterable[EvidenceRo
         if not household.covered:
             continue
         for r in ctx.records("businesses", person.id_number):
-            if r["role"] in ("legal_rep", "shareholder") and r["status"] == "active":
+            cooperative_share = r["role"] == "shareholder" and r["entity_type"] == "cooperative"
+            if (
+                r["role"] in ("legal_rep", "shareholder")
+                and r["status"] == "active"
+                and not cooperative_share
+            ):
                 yield (
                     household.household_code,
                     person.id_number,
