@@ -217,3 +217,129 @@ def test_absurd_page_numbers_are_rejected(url: str, make_user: Any) -> None:
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
+
+
+# --- explicit boundary values (issue 18, finding 6) ----------------------------------
+# Each JSON body, path and query parameter of every operation is sent, one at a time, with
+# the hostile values of the security review, by a user of each role *inside* Beima (so the
+# values reach the services, not only the scope check): no answer may be a 5xx.
+BIG = 2**63
+BOUNDARY: dict[str, list[Any]] = {
+    "integer": [BIG, -BIG - 1, 0, -1],
+    "number": ["1E+999999999", 1e15, -1e15, "NaN"],
+    "date": ["9999-12-31", "0001-01-01"],
+    "date-time": ["9999-12-31T23:59:59+08:00", "0001-01-01T00:00:00Z"],
+    "string": ["9" * 5000, "1E+999999999"],
+}
+DEEP_JSON = "[" * 50_000 + "]" * 50_000
+
+
+def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        node: Any = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:  # "X | None": the first non-null branch
+            branches = [s for s in schema[key] if s.get("type") != "null"]
+            return _resolve(branches[0], document) if branches else {"type": "null"}
+    return schema
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    kind = str(schema.get("type", "string"))
+    return str(schema.get("format", "string")) if kind == "string" else kind
+
+
+def _plain(schema: dict[str, Any], name: str, beima: dict[str, Any]) -> Any:
+    """A value that passes validation, so that only the boundary value under test offends."""
+    kind = _kind(schema)
+    if "enum" in schema:
+        return schema["enum"][0]
+    return {
+        "integer": beima.get(f"{name}_id", beima.get(name, 1)),
+        "number": 1,
+        "boolean": False,
+        "date": "2020-01-06",
+        "date-time": "2020-01-06T10:00:00+08:00",
+        "array": [],
+        "object": {},
+    }.get(kind, "villager" if name == "party" else "in" if name == "direction" else "x")
+
+
+def _parameter_requests(
+    base: dict[str, Any], params: list[dict[str, Any]], document: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """One request per boundary value of each path and query parameter."""
+    found = []
+    for p in params:
+        for value in BOUNDARY.get(_kind(_resolve(p.get("schema", {}), document)), []):
+            if p["in"] == "path":
+                found.append({**base, "path_values": {**base["path_values"], p["name"]: value}})
+            elif p["in"] == "query":
+                found.append({**base, "query": {p["name"]: value}})
+    return found
+
+
+def _body_requests(
+    base: dict[str, Any], operation: dict[str, Any], document: dict[str, Any], beima: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Deep JSON, then a valid body with one property at a time set to a boundary value."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return []
+    schema = _resolve(content["application/json"]["schema"], document)
+    props = {k: _resolve(v, document) for k, v in schema.get("properties", {}).items()}
+    body = {k: _plain(v, k, beima) for k, v in props.items()}
+    found: list[dict[str, Any]] = [{**base, "raw": DEEP_JSON}]
+    for name, prop in props.items():
+        found += [{**base, "body": {**body, name: v}} for v in BOUNDARY.get(_kind(prop), [])]
+    return found
+
+
+def _boundary_requests(document: dict[str, Any], beima: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            params = operation.get("parameters", [])
+            values = {p["name"]: beima.get(p["name"], 1) for p in params if p["in"] == "path"}
+            base = {"method": method.upper(), "path": path, "path_values": values}
+            found += _parameter_requests(base, params, document)
+            found += _body_requests(base, operation, document, beima)
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_connection")
+@pytest.mark.parametrize("role", list(OUTSIDE_AREA))
+def test_api_boundary_values_as_role(role: str, areas: dict[str, Any], make_user: Any) -> None:
+    from django.test import Client
+
+    from villageaid.accounts.models import ApiToken
+
+    beima = _beima_objects(areas)
+    user = make_user(role, "default", username=f"bounds-{role}")
+    _, raw = ApiToken.issue(user=user, name="bounds")
+    client = Client(raise_request_exception=False)
+    auth = {"Authorization": f"Bearer {raw}"}
+    document = client.get("/api/v1/openapi.json", headers=auth).json()
+    requests = _boundary_requests(document, beima)
+    assert len(requests) >= 50
+    failures = []
+    for n, request in enumerate(requests):
+        url = request["path"].format(**request["path_values"])
+        headers = {**auth, "Idempotency-Key": f"bounds-{role}-{n}"}
+        data = request.get("raw") or json.dumps(request.get("body", {}))
+        if request["method"] == "GET":
+            response = client.get(url, request.get("query", {}), headers=headers)
+        else:
+            response = client.generic(
+                request["method"], url, data, content_type="application/json", headers=headers
+            )
+        if response.status_code >= 500:
+            shown = {k: v for k, v in request.items() if k != "raw"}
+            failures.append(f"{role} {shown} -> {response.status_code}")
+    print(f"\n{role}: {len(requests)} boundary requests")
+    assert not failures, "\n".join(failures[:30])

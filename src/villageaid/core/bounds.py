@@ -209,6 +209,8 @@ ID = Bound.integer("编号", low=1, high=BIGINT_MAX, column_max=BIGINT_MAX)
 
 # --- types for API schemas (Annotated, so type checkers see int / Decimal) -----------
 ApiId = Annotated[int, ID.field()]
+# An optional id filter of a list (0: none).
+QueryId = Annotated[int, Field(ge=0, le=BIGINT_MAX)]
 JinIn = Annotated[Decimal, JIN.field()]
 BodyTemperatureIn = Annotated[Decimal, BODY_TEMPERATURE.field()]
 # A number whose range the service checks itself (with its own message and code).

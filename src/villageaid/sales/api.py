@@ -120,7 +120,9 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
 @router.get("/orders", response=list[OrderOut])
 @paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
-def orders(request: HttpRequest, status: str = "", channel: str = "", lot: int = 0) -> Any:
+def orders(
+    request: HttpRequest, status: str = "", channel: str = "", lot: bounds.QueryId = 0
+) -> Any:
     rows = selectors.orders_for(request.user)
     if status:
         rows = rows.filter(status=status)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from villageaid.core import access, roles
+from villageaid.core import access, bounds, roles
 from villageaid.core.paging import ApiPagination
 from villageaid.screening import selectors
 
@@ -68,7 +68,9 @@ def run(request: HttpRequest, run_id: int) -> Any:
 @router.get("/clues", response=list[ClueOut])
 @paginate(ApiPagination, page_size=50)
 @access.access(MODULE)
-def clues(request: HttpRequest, run: int | None = None, status: str = "", rule: str = "") -> Any:
+def clues(
+    request: HttpRequest, run: bounds.QueryId | None = None, status: str = "", rule: str = ""
+) -> Any:
     rows = selectors.clues_for(request.user)
     if run is not None:
         rows = rows.filter(run_id=run)
