@@ -7,13 +7,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := src/villageaid/static/vendor/.built
 
-.PHONY: demo test lint check venv assets clean
+.PHONY: demo test lint check venv assets clean require-demo require-test
 
-demo: venv assets
+demo: require-demo venv assets
 	$(BIN)/villageaid demo $(DEMO_ARGS)
 
-test: venv assets
+# Chromium and Pango are checked before the build, so a missing one costs seconds, not minutes.
+test: require-test venv assets
 	bash scripts/test.sh
+
+require-demo require-test:
+	@bash scripts/require.sh $(@:require-%=%)
 
 lint: venv
 	$(BIN)/ruff check conftest.py src tests benchmarks scripts

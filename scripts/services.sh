@@ -10,11 +10,11 @@ fi
 if ! up 1883 && command -v mosquitto >/dev/null; then
   mosquitto -d -c /etc/mosquitto/mosquitto.conf || true
 fi
-# Debian's Chromium for the browser tests; a CJK font and Pango for screenshots and PDFs (WeasyPrint).
+# As root (CI), install what scripts/test.sh checks for: Debian's Chromium for the browser
+# tests and Pango for WeasyPrint. No system font: the CJK font comes from package-lock.json.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null) || true
 fi

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 export VILLAGEAID_TESTING=1
+
+bash scripts/require.sh test || exit 1
 # Two workers on the 2-core machines we run on; tests sharing the broker, the Spark JVM or
 # the drills stay in one worker (see SERIAL_GROUPS in src/villageaid/conftest.py).
 PARALLEL="${PYTEST_PARALLEL:--n 2 --dist loadgroup}"
