@@ -36,11 +36,13 @@ class Module(models.TextChoices):
 # Actions: "view", "edit", "admin" (configure the module: rules, catalogues,
 # users), "reveal" (see full ID numbers), "export", "assess" (record findings of a
 # self-assessment campaign on its sampled households: the third-party assessor's one
-# write, without the village's editing rights).
+# write, without the village's editing rights), "approve" (a township's approval of a
+# household's move between villages, for the villages of its township).
 VIEW, EDIT, ADMIN, REVEAL, EXPORT = "view", "edit", "admin", "reveal", "export"
 ASSESS = "assess"
+APPROVE = "approve"
 
-ALL = frozenset({VIEW, EDIT, ADMIN, REVEAL, EXPORT, ASSESS})
+ALL = frozenset({VIEW, EDIT, ADMIN, REVEAL, EXPORT, ASSESS, APPROVE})
 READ = frozenset({VIEW})
 WORK = frozenset({VIEW, EDIT, EXPORT})
 
@@ -61,6 +63,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.TOWNSHIP: {
         **{m: READ | {EXPORT} for m in Module.values if m != Module.CORE},
+        Module.REGISTRY: READ | {EXPORT, APPROVE},
         Module.CASES: WORK,
         Module.VISITS: WORK,
         Module.EPIDEMIC: WORK,

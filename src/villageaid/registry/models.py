@@ -259,3 +259,60 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class HouseholdTransfer(models.Model):
+    """A household's move to another village (户籍迁移): requested by the receiving village,
+    approved by the township of each village (once when both lie in the same township), then
+    the household moves, with its history. A roster import never moves a household."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        MOVED = "moved", _("已迁入")
+        REJECTED = "rejected", _("已驳回")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("户")
+    )
+    from_village = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("迁出村")
+    )
+    to_village = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("迁入村")
+    )
+    reason = models.CharField(_("迁移原因"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    from_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_approved_at = models.DateTimeField(null=True, blank=True)
+    to_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_approved_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(_("驳回原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("户迁移")
+        verbose_name_plural = _("户迁移")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.from_village_id}→{self.to_village_id}"

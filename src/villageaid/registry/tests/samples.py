@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 from villageaid.core import idnumber
+from villageaid.core.models import Area
 from villageaid.registry.models import Household, Person, RosterImport
 
 _SEQUENCE = itertools.count(100)
@@ -76,3 +77,25 @@ def _imports(areas: dict[str, Any]) -> dict[str, Any]:
 SAMPLES.update(
     {"household-edit": _households, "import-detail": _imports, "import-errors": _imports}
 )
+
+
+def _transfers(areas: dict[str, Any]) -> dict[str, Any]:
+    """A request into 北马村 (own), and one between two other villages of the township."""
+    from villageaid.core.areas import area_create
+    from villageaid.registry.models import HouseholdTransfer
+
+    third = Area.objects.filter(code="371003105203").first() or area_create(
+        code="371003105203", name="东马村", level="village", parent=areas["township"]
+    )
+    incoming = household_in(areas["neighbour"], "H-TR-A")
+    elsewhere = household_in(areas["neighbour"], "H-TR-B")
+    own, _ = HouseholdTransfer.objects.get_or_create(
+        household=incoming, from_village=areas["neighbour"], to_village=areas["village"], reason="x"
+    )
+    other, _ = HouseholdTransfer.objects.get_or_create(
+        household=elsewhere, from_village=areas["neighbour"], to_village=third, reason="x"
+    )
+    return {"own": {"pk": own.pk}, "other": {"pk": other.pk}}
+
+
+SAMPLES.update({"transfer-approve": _transfers, "transfer-reject": _transfers})
