@@ -151,3 +151,7 @@ def notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
         "closed_on": row.closed_on,
         "rows": selectors.notice_rows(row),
     }
+
+
+# The clue endings and the correction procedure register on this router.
+from villageaid.cases import endings_api  # noqa: E402, F401

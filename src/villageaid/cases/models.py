@@ -308,3 +308,7 @@ class CaseMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.get_measure_display()
+
+
+# Clue endings and corrections live in their own module (models of this app).
+from villageaid.cases.endings import ClueEnding, ClueEscalation, Correction  # noqa: E402, F401

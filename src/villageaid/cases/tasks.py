@@ -1,4 +1,4 @@
-"""Background job: escalate overdue cases (also ``villageaid cases_escalate``)."""
+"""Background job: escalate overdue cases and clues (also ``villageaid cases_escalate``)."""
 
 from __future__ import annotations
 
@@ -11,5 +11,6 @@ from villageaid.core import jobs
 
 @jobs.job("cases.escalate")
 def escalate(progress: Any, today: str = "") -> dict[str, int]:
-    count = services.cases_escalate(today=dt.date.fromisoformat(today) if today else None)
-    return {"escalated": count}
+    day = dt.date.fromisoformat(today) if today else None
+    count = services.cases_escalate(today=day)
+    return {"escalated": count, "clues_escalated": services.clues_escalate(today=day)}

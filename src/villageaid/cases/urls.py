@@ -1,6 +1,6 @@
 from django.urls import path
 
-from villageaid.cases import views
+from villageaid.cases import endings_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -18,4 +18,8 @@ urlpatterns = [
     path("declare/<str:village_code>/", views.declare, name="case-declare"),
     path("declare/<str:village_code>/qr.svg", views.declare_qr, name="case-declare-qr"),
     path("from-clue/<int:clue_id>/", views.case_open_clue, name="case-open-clue"),
+    path("clues/", endings_views.clue_list, name="clue-endings"),
+    path("clues/no-risk/", endings_views.clue_no_risk, name="clue-no-risk"),
+    path("corrections/", endings_views.correction_list, name="corrections"),
+    path("corrections/new/", endings_views.correction_new, name="correction-new"),
 ]

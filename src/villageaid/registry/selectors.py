@@ -147,7 +147,7 @@ def roster_protected_differences(
                     "household_code": household.code,
                     "household_id": str(household.pk),
                     "field": field,
-                    "label": str(Household._meta.get_field(field).verbose_name),
+                    "label": str(getattr(Household._meta.get_field(field), "verbose_name", field)),
                     "current": getattr(household, field),
                     "imported": imported,
                     "procedure": procedure,

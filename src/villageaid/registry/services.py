@@ -16,7 +16,7 @@ from villageaid.core import audit, pii
 from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
-from villageaid.registry import export, roster, rosterscope
+from villageaid.registry import export, roster
 from villageaid.registry.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -92,8 +92,6 @@ def registry_commit(
     """Upsert households (by code) and persons (by ID number) in one transaction.
 
     Unchanged rows are not written, so importing the same roster twice changes nothing.
-    Only villages in the actor's area, and no household or person of another village
-    (``rosterscope.commit_check``); the audit row names the area.
     """
     villages = {
         a.code: a for a in Area.objects.filter(code__in={h["village_code"] for h in households})
@@ -112,14 +110,11 @@ def registry_commit(
     }
     total = len(households) + len(persons)
     with transaction.atomic():
-        area = rosterscope.commit_check(households=households, persons=persons, actor=actor)
         household_ids = _upsert_households(households, villages, counts, actor)
         if progress:
             progress(len(households), total)
         _upsert_persons(persons, household_ids, counts, actor, progress, len(households), total)
-        audit.record(
-            actor=actor, action="registry.import", area=area, note=source, after=counts
-        )
+        audit.record(actor=actor, action="registry.import", note=source, after=counts)
     return counts
 
 
@@ -270,7 +265,9 @@ EDITABLE = (
 
 
 def _procedure_required(fields: Iterable[str]) -> ServiceError:
-    names = "、".join(str(Household._meta.get_field(f).verbose_name) for f in sorted(fields))
+    names = "、".join(
+        str(getattr(Household._meta.get_field(f), "verbose_name", f)) for f in sorted(fields)
+    )
     return ServiceError(
         f"{names}只能通过监测帮扶程序或更正程序变更（需走程序）", code="procedure_required"
     )
@@ -326,3 +323,27 @@ def _household_write(
             note=reason,
         )
     return household
+
+
+def person_status_decide(*, person: Person, actor: Any, basis: Any, status: str) -> Person:
+    """A member's death or moving out, on the strength of an approved correction (11.6)."""
+    label = getattr(getattr(basis, "_meta", None), "label_lower", "")
+    if label != "cases.correction" or getattr(basis, "status", "") != "approved":
+        raise ServiceError("成员状态只能通过更正程序变更（需走程序）", code="procedure_required")
+    if status not in {"active", "deceased", "moved_out"}:
+        raise ServiceError("未知的成员状态", code="bad_status")
+    before = person.status
+    with transaction.atomic():
+        person.status = status
+        person._change_reason = f"{label} #{basis.pk}"  # type: ignore[attr-defined]
+        person.save(update_fields=["status"])
+        audit.record(
+            actor=actor,
+            action="registry.person.decide",
+            obj=person,
+            area=person.household.village,
+            before={"status": before},
+            after={"status": status},
+            note=f"{label} #{basis.pk}",
+        )
+    return person

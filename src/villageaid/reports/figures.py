@@ -164,6 +164,14 @@ def median_days_clue_to_decision(path: str, start: dt.date, end: dt.date) -> flo
     return float(statistics.median(days)) if days else None
 
 
+@figure("corrections_approved", _("数据更正（乡镇批准）"), "screening", _("件"), "corrections")
+def corrections_approved(path: str, start: dt.date, end: dt.date) -> int:
+    """Corrections of data that was simply wrong, counted apart from the chain's decisions."""
+    from villageaid.cases.endings_selectors import corrections_approved as approved
+
+    return approved(area_path=path, start=start, end=end)
+
+
 @figure("clues_raised", _("部门比对预警线索"), "screening", _("条"), "screening-clue-list")
 def clues_raised(path: str, start: dt.date, end: dt.date) -> int:
     from villageaid.screening.models import Clue

@@ -4,8 +4,24 @@ line is a small object in its module (see :mod:`.steps`). Callers import from he
 
 from __future__ import annotations
 
+from typing import Any
+
+from villageaid.cases.models import Case
 from villageaid.cases.services import county, review, township  # noqa: F401 (register steps)
 from villageaid.cases.services.chain import MODULE, actionable_steps, case_transition, may_act
+from villageaid.cases.services.clues import (
+    clue_close_no_risk,
+    clue_join,
+    clue_open_case,
+    clue_review,
+    clue_to_correction,
+    clues_escalate,
+)
+from villageaid.cases.services.correction import (
+    correction_decide,
+    correction_request,
+    correction_task,
+)
 from villageaid.cases.services.declarations import (
     declaration_dismiss,
     declaration_submit,
@@ -23,7 +39,6 @@ from villageaid.cases.services.notice import (
 )
 from villageaid.cases.services.opening import (
     case_open,
-    case_open_from_clue,
     case_open_from_declaration,
     case_open_from_report,
 )
@@ -40,6 +55,15 @@ from villageaid.cases.services.verification import (
     case_verify,
     comparison_record,
 )
+from villageaid.screening.models import Clue
+
+
+def case_open_from_clue(clue: Clue, actor: Any) -> Case:
+    """The one-click 立案 on a clue: the clue's ending is recorded with the case."""
+    case = clue_open_case(clue=clue, actor=actor).case
+    assert case is not None
+    return case
+
 
 __all__ = [
     "DEFAULT_ELIMINATION",
@@ -55,7 +79,16 @@ __all__ = [
     "case_transition",
     "case_verify",
     "cases_escalate",
+    "clue_close_no_risk",
+    "clue_join",
+    "clue_open_case",
+    "clue_review",
+    "clue_to_correction",
+    "clues_escalate",
     "comparison_record",
+    "correction_decide",
+    "correction_request",
+    "correction_task",
     "declaration_dismiss",
     "declaration_submit",
     "elimination_open",

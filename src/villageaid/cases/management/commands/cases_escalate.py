@@ -9,7 +9,10 @@ from villageaid.cases import services
 
 
 class Command(BaseCommand):
-    help = "Notify the township and county above every overdue case (once per case)."
+    help = (
+        "Notify the township and county above every overdue case and every clue open past "
+        "its limit (once each)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--today", help="YYYY-MM-DD (default: today)")
@@ -20,4 +23,5 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"bad --today: {exc}") from exc
         count = services.cases_escalate(today=today)
-        self.stdout.write(f"escalated {count} overdue case(s)")
+        clues = services.clues_escalate(today=today)
+        self.stdout.write(f"escalated {count} overdue case(s), {clues} overdue clue(s)")
