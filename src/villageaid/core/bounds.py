@@ -101,8 +101,8 @@ class Bound:
 
     def validators(self) -> list[Callable[[Any], Any]]:
         found: list[Callable[[Any], Any]] = [
-            MinValueValidator(self.low),  # type: ignore[arg-type]
-            MaxValueValidator(self.high),  # type: ignore[arg-type]
+            MinValueValidator(self.low),
+            MaxValueValidator(self.high),
         ]
         if self.max_digits is not None:
             found.append(DecimalValidator(self.max_digits, self.places))
@@ -292,13 +292,20 @@ PastDateTime = Annotated[dt.datetime, AfterValidator(_pydantic(check_past_dateti
 PlannedDate = Annotated[dt.date, AfterValidator(_pydantic(check_planned_date))]
 
 
+def _validator(check: Callable[[Any], Any]) -> Callable[[Any], None]:
+    def validate(value: Any) -> None:
+        check(value)
+
+    return validate
+
+
 class PastDateField(forms.DateField):
-    default_validators = [check_past_date]
+    default_validators = [_validator(check_past_date)]
 
 
 class PastDateTimeField(forms.DateTimeField):
-    default_validators = [check_past_datetime]
+    default_validators = [_validator(check_past_datetime)]
 
 
 class PlannedDateField(forms.DateField):
-    default_validators = [check_planned_date]
+    default_validators = [_validator(check_planned_date)]

@@ -58,7 +58,7 @@ def gunicorn_logger_class() -> type:
     access log among them); gunicorn is imported only here (it is absent on Windows)."""
     from gunicorn.glogging import Logger
 
-    class RedactingLogger(Logger):  # type: ignore[misc]
+    class RedactingLogger(Logger):
         def setup(self, cfg: Any) -> None:
             super().setup(cfg)
             for log in (self.error_log, self.access_log):
