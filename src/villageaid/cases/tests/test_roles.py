@@ -12,6 +12,7 @@ from villageaid.cases.models import Case, Transition
 from villageaid.cases.tests.factories import case_in, income
 from villageaid.core.errors import ServiceError
 from villageaid.core.roles import Role
+from villageaid.visits.tests.factories import pair_with_helpers
 
 PASS = Transition.Decision.PASS
 ORDER = ["verify", "compare", "review", "notice", "township", "county", "announce"]
@@ -56,6 +57,7 @@ def test_role_acts_only_at_its_own_steps(step: str, role: str, areas: Any, make_
     case = case_in(areas["village"], f"H-{step}")
     advance_to(case, step, admin)
     user = make_user(role)
+    pair_with_helpers(case.household)  # a helper acts on their own households' cases only
     data = {"category": "tp_monitor", "risk_types": "illness"}  # NAT-2020, 脱贫户
     if role in ACTORS[step]:
         services.case_transition(case=case, actor=user, decision=PASS, data=data)

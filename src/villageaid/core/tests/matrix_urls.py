@@ -137,6 +137,8 @@ LISTS = [
     ("scorecard-xlsx", "reports", "E"),
     ("scorecard-pdf", "reports", "E"),
     ("work-brief", "reports", "L"),
+    ("policy-list", "cases", "L"),  # the policy in force, read where cases are worked
+    ("policy-new", "screening", "U"),  # a new policy version: the county's rule parameters
 ]
 API_LISTS = [
     ("households", "/registry/households", "registry", "code"),
@@ -644,6 +646,54 @@ def write_specs() -> list[Spec]:
             "U",
             "POST",
             body=lambda w, o: {"alert": w["gate_alert"].pk},
+        ),
+        Spec(
+            "case-open",
+            "cases",
+            "C",
+            "POST",
+            bound=True,
+            label="POST case from visit report",
+            body=lambda w, o: {"report": w[f"report_{o}"].pk},
+        ),
+        Spec(
+            "notice-detail",
+            "cases",
+            "S",
+            "POST",
+            notice,
+            bound=True,
+            step="notice",
+            label="POST objection resolve",
+            body=lambda w, o: {
+                "action": "resolve",
+                "objection": w[f"objection_{o}"].pk,
+                "resolution": "已核实",
+            },
+        ),
+        Spec(
+            "epidemic-passage-bulk",
+            "epidemic",
+            "C",
+            "POST",
+            body=lambda w, o: {
+                "day": TODAY.isoformat(),
+                "lines": "07:30 村民 进 36.5",
+                "checkpoint": w["checkpoint"].pk,
+            },
+        ),
+        Spec(
+            "epidemic-supplies",
+            "epidemic",
+            "C",
+            "POST",
+            body=lambda w, o: {
+                "action": "receive",
+                "r-village": w.areas["village"].pk,
+                "r-item": "mask",
+                "r-quantity": "100",
+                "r-source": "县防疫站",
+            },
         ),
     ]
     return specs

@@ -89,9 +89,17 @@ def _households(world: World) -> None:
 
 
 def _cases(world: World) -> None:
-    from villageaid.cases.models import Authorisation, Case, CaseMeasure, Notice, SelfDeclaration
+    from villageaid.cases.models import (
+        Authorisation,
+        Case,
+        CaseMeasure,
+        Notice,
+        Objection,
+        SelfDeclaration,
+    )
     from villageaid.cases.services import case_open
     from villageaid.registry.models import Household
+    from villageaid.visits.models import VisitReport
 
     village, rows = world.areas["village"], world.rows
     for owner in ("mine", "theirs"):
@@ -127,6 +135,18 @@ def _cases(world: World) -> None:
     Household.objects.filter(pk__in=[rows["mine"].pk, rows["theirs"].pk]).update(
         risk_types="illness", monitoring_status="eliminated"
     )
+    for owner in ("mine", "theirs"):
+        rows[f"objection_{owner}"] = Objection.objects.create(
+            notice=rows[f"notice_{owner}"],
+            case=rows[f"case_{owner}"],
+            text="有异议",
+            received_on=dt.date(2020, 3, 2),
+        )
+        rows[f"report_{owner}"] = VisitReport.objects.create(
+            household=rows[f"{owner}_free"],
+            description="生病住院",
+            area_path=rows[f"{owner}_free"].area_path,
+        )
     rows["declaration"] = SelfDeclaration.objects.create(
         village=village, area_path=village.path, name="李四", description="生病", ip_hash="x"
     )
