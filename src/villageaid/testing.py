@@ -44,6 +44,17 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"{name} not available: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_policy_snapshot() -> Any:
+    """The policy resolver keeps an in-process snapshot; a test's rolled-back versions must
+    not leak into the next test."""
+    from villageaid.policy import resolver
+
+    resolver.invalidate()
+    yield
+    resolver.invalidate()
+
+
 @pytest.fixture
 def areas(db: Any) -> dict[str, Area]:
     province = area_create(code="370000000000", name="山东省", level="province", parent=None)

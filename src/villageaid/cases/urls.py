@@ -1,6 +1,6 @@
 from django.urls import path
 
-from villageaid.cases import endings_views, views
+from villageaid.cases import endings_views, views, worksheet_views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -22,4 +22,6 @@ urlpatterns = [
     path("clues/no-risk/", endings_views.clue_no_risk, name="clue-no-risk"),
     path("corrections/", endings_views.correction_list, name="corrections"),
     path("corrections/new/", endings_views.correction_new, name="correction-new"),
+    path("worksheet/<int:pk>/", worksheet_views.worksheet_page, name="case-worksheet"),
+    path("worksheet/<int:pk>.pdf", worksheet_views.worksheet_pdf, name="case-worksheet-pdf"),
 ]

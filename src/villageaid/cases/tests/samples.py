@@ -36,6 +36,11 @@ def _cases(areas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _worksheets(areas: dict[str, Any]) -> dict[str, Any]:
+    own, other = _case(areas["village"], "C-OWN-1"), _case(areas["neighbour"], "C-OTHER-2")
+    return {"own": {"pk": own.household_id}, "other": {"pk": other.household_id}}
+
+
 def _notice(area: Any, code: str) -> Notice:
     notice = Notice.objects.create(
         village=area, area_path=area.path, opened_on=dt.date(2020, 4, 10)
@@ -107,6 +112,8 @@ SAMPLES = {
     "case-declare": _villages,
     "case-declare-qr": _village_posters,
     "case-open-clue": _clues,
+    "case-worksheet": _worksheets,
+    "case-worksheet-pdf": _worksheets,
     "api:case": _cases,
     "api:notice": _notices,
 }
