@@ -48,6 +48,7 @@ def test_the_stored_file_holds_no_id_number(areas: dict[str, Any], media: Path) 
     assert storage.dataset_plain_bytes(dataset) == plain  # the keys open it
 
 
+@pytest.mark.django_db(transaction=True)  # a backup opens its own repeatable-read transaction
 def test_a_backup_holds_no_id_number_and_is_private(
     areas: dict[str, Any], media: Path, tmp_path: Path
 ) -> None:
