@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+
+from villageaid.core import bounds
 from villageaid.core.errors import ServiceError
 from villageaid.core.textfiles import read_csv_dicts
 
@@ -63,18 +66,22 @@ def read_export(path: Path) -> list[ExportRow]:
     rows = []
     for number, raw in enumerate(_rows(path), start=2):
         try:
-            grams = Decimal(_pick(raw, "quantity_jin")) * 500
-            amount = Decimal(_pick(raw, "amount")).quantize(Decimal("0.01"))
+            grams = bounds.GRAMS.check(Decimal(bounds.JIN.check(_pick(raw, "quantity_jin"))) * 500)
+            amount = Decimal(bounds.AMOUNT.check(_pick(raw, "amount"))).quantize(Decimal("0.01"))
             when = dt.datetime.fromisoformat(_pick(raw, "time"))
-        except (InvalidOperation, ValueError) as exc:
+            when = when if when.tzinfo else when.replace(tzinfo=TZ)
+            bounds.check_past_datetime(when)
+        except (ArithmeticError, ValueError) as exc:  # decimal's errors are ArithmeticErrors
             raise ServiceError(f"第 {number} 行格式错误：{exc}", code="bad_row") from exc
+        except ValidationError as exc:
+            raise ServiceError(f"第 {number} 行：{exc.messages[0]}", code="bad_row") from exc
         status = STATUS.get(_pick(raw, "status"))
-        if status is None or grams <= 0 or grams != grams.to_integral_value():
+        if status is None:
             raise ServiceError(f"第 {number} 行的状态或数量无效", code="bad_row")
         rows.append(
             ExportRow(
                 order_id=_pick(raw, "order_id"),
-                time=when if when.tzinfo else when.replace(tzinfo=TZ),
+                time=when,
                 grams=int(grams),
                 amount=amount,
                 status=status,

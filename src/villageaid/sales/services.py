@@ -395,6 +395,8 @@ def order_place(
         raise _sold_out()
     at = at or timezone.now()
     price = price_per_jin if price_per_jin is not None else context.price_per_jin
+    if price_per_jin is not None:  # a platform's or a caller's price, not the channel's
+        bounds.ensure(bounds.PRICE_PER_JIN, price_per_jin)
     order = Order(
         idempotency_key=idempotency_key,
         request_fingerprint=wanted,

@@ -34,3 +34,28 @@ def test_platform_export_is_imported_once_and_reconciled(areas: Any, tmp_path: P
     assert Order.objects.count() == 3
     assert lot.grams_available == (20 - 3) * 500
     assert sum(LedgerEntry.objects.values_list("amount", flat=True)) == 196 + 95
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "JD9,2020-04-12 09:30:00,1E+999999999,196.00,已完成",
+        "JD9,2020-04-12 09:30:00,NaN,196.00,已完成",
+        "JD9,2020-04-12 09:30:00,2,1E+999999999,已完成",
+        "JD9,2020-04-12 09:30:00,2,1000000000000000,已完成",
+        "JD9,9999-12-31 09:30:00,2,196.00,已完成",
+    ],
+)
+def test_a_hostile_export_row_is_refused_by_number(row: str, areas: Any, tmp_path: Path) -> None:
+    """Issue 18, finding 6: imports are bounded like forms and the API."""
+    from villageaid.core.errors import ServiceError
+
+    lot = lot_in(areas["village"], jin=20)
+    path = tmp_path / "jd.csv"
+    path.write_text(EXPORT.splitlines()[0] + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ServiceError) as caught:
+        services.platform_import(
+            lot=lot, channel=services.channel_get("platform_jd"), path=path, actor=None
+        )
+    assert caught.value.code == "bad_row" and "第 2 行" in caught.value.message
+    assert not Order.objects.exists()
