@@ -148,6 +148,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+def chromium_env() -> dict[str, str]:
+    """Chromium sees only the shipped font (core.fonts), whatever the machine has: pages print
+    the same everywhere, and a machine whose fontconfig lists no font does not abort it."""
+    import tempfile
+
+    from villageaid.core import fonts
+
+    config = fonts.fontconfig_file(Path(tempfile.mkdtemp(prefix="villageaid-fonts-")))
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Any:
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
@@ -157,7 +168,9 @@ def browser() -> Any:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=chromium_env()
+        )
         yield chromium
         chromium.close()
 

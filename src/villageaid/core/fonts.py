@@ -63,3 +63,18 @@ def browser_css() -> str:
 
 def _local(weight: int) -> str:
     return ", ".join(f'local("{name}")' for name in LOCAL_NAMES[weight])
+
+
+def fontconfig_file(folder: Path) -> Path:
+    """A fontconfig configuration listing only the shipped font, written into ``folder``.
+
+    For programs that take their fonts from fontconfig alone (the browser the tests drive:
+    its own interface text aborts it where fontconfig lists no font at all)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    return config
