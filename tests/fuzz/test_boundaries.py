@@ -183,3 +183,26 @@ def test_harvest_service_refuses_a_harvest_of_9999(areas: Any) -> None:
         with pytest.raises(ServiceError):
             services.harvest_record(house=house, date=date, grams=grams)
     assert not Harvest.objects.exists()
+
+
+def test_model_validators_carry_the_same_bounds(areas: Any) -> None:
+    """Admin and model forms validate with the bounds of core.bounds too."""
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from villageaid.greenhouse.models import Harvest
+    from villageaid.greenhouse.tests.factories import house_in
+    from villageaid.visits.models import PointRule
+
+    harvest = Harvest(house=house_in(areas["village"]), date=dt.date(9999, 1, 1), grams=10**12)
+    with pytest.raises(ValidationError) as caught:
+        harvest.full_clean(exclude=["area_path", "grade"])
+    assert {"date", "grams"} <= set(caught.value.message_dict)
+
+    class RuleForm(forms.ModelForm):
+        class Meta:
+            model = PointRule
+            fields = ["points"]
+
+    assert not RuleForm({"points": "1000000"}).is_valid()
+    assert RuleForm({"points": "5"}).is_valid()

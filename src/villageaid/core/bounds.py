@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, Field
@@ -100,13 +100,8 @@ class Bound:
         return value
 
     def validators(self) -> list[Callable[[Any], Any]]:
-        found: list[Callable[[Any], Any]] = [
-            MinValueValidator(self.low),
-            MaxValueValidator(self.high),
-        ]
-        if self.max_digits is not None:
-            found.append(DecimalValidator(self.max_digits, self.places))
-        return found
+        """For a model field (its own column already checks digits and places)."""
+        return [MinValueValidator(self.low), MaxValueValidator(self.high)]
 
     # -- forms -----------------------------------------------------------------
 
@@ -174,6 +169,7 @@ GIFT_QUANTITY = Bound.decimal("数量", max_digits=10, places=2, low="0.01", hig
 PEOPLE = Bound.integer("人数", low=0, high=100_000)
 POINTS = Bound.integer("分值", low=-1000, high=1000)
 DAYS = Bound.integer("天数", low=0, high=3660)
+MONTHS = Bound.integer("月数", low=1, high=36)
 SHELF_LIFE_DAYS = Bound.integer("保质期（天）", low=1, high=3660)
 VEHICLES = Bound.integer("车辆数", low=1, high=1000)
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.core.models import Area
 from villageaid.core.pii import EncryptedIdNumber
 
@@ -131,7 +132,12 @@ class Passage(VillageScoped, EncryptedIdNumber):
     party = models.CharField(_("身份"), max_length=8, choices=Party.choices)
     direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
     temperature = models.DecimalField(
-        _("体温（℃）"), max_digits=3, decimal_places=1, null=True, blank=True
+        _("体温（℃）"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=bounds.BODY_TEMPERATURE.validators(),
     )
     decision = models.CharField(_("结果"), max_length=8, choices=Decision.choices)
     travel_history = models.CharField(_("旅居史"), max_length=200, blank=True)
@@ -236,7 +242,12 @@ class TemperatureRound(VillageScoped):
     )
     date = models.DateField(_("日期"), db_index=True)
     round = models.CharField(_("轮次"), max_length=2, choices=Round.choices)
-    temperature = models.DecimalField(_("体温（℃）"), max_digits=3, decimal_places=1)
+    temperature = models.DecimalField(
+        _("体温（℃）"),
+        max_digits=3,
+        decimal_places=1,
+        validators=bounds.BODY_TEMPERATURE.validators(),
+    )
     at = models.DateTimeField(default=timezone.now)
     notice_version = models.CharField(max_length=20, default=NOTICE_VERSION, editable=False)
     recorded_by = models.ForeignKey(
@@ -334,7 +345,7 @@ class SupplyMovement(VillageScoped):
 
     item = models.CharField(_("物资"), max_length=16, choices=Item.choices)
     kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices)
-    quantity = models.PositiveIntegerField(_("数量"))
+    quantity = models.PositiveIntegerField(_("数量"), validators=bounds.ITEM_COUNT.validators())
     party = models.CharField(_("领取人或班组 / 来源"), max_length=100)
     is_team = models.BooleanField(_("班组"), default=False)
     by = models.CharField(_("经办人"), max_length=50, blank=True)
@@ -359,7 +370,7 @@ class EpidemicCase(VillageScoped):
 
     person_name = models.CharField(_("姓名"), max_length=50, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
-    opened_on = models.DateField(_("登记日期"))
+    opened_on = models.DateField(_("登记日期"), validators=[bounds.check_past_date])
     confirmed_on = models.DateField(_("确诊日期"), null=True, blank=True)
     imported = models.BooleanField(_("输入性"), default=False)
     closed_on = models.DateField(_("解除日期"), null=True, blank=True)

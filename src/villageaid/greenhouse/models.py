@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.core.models import Area
 
 
@@ -151,9 +152,9 @@ class Harvest(models.Model):
     house = models.ForeignKey(
         House, on_delete=models.PROTECT, related_name="harvests", verbose_name=_("大棚")
     )
-    date = models.DateField(_("采收日期"), db_index=True)
+    date = models.DateField(_("采收日期"), db_index=True, validators=[bounds.check_past_date])
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
-    grams = models.PositiveIntegerField(_("重量（克）"))
+    grams = models.PositiveIntegerField(_("重量（克）"), validators=bounds.GRAMS.validators())
     picked_by = models.CharField(_("采摘人"), max_length=100, blank=True)
     note = models.CharField(_("备注"), max_length=255, blank=True)
     area_path = models.CharField(
@@ -182,10 +183,10 @@ class StageProfile(models.Model):
     )
     stage = models.CharField(_("生育期"), max_length=32)
     label = models.CharField(_("名称"), max_length=32)
-    temp_min_c = models.FloatField(_("最低气温"))
-    temp_max_c = models.FloatField(_("最高气温"))
-    rh_min_pct = models.FloatField(_("最低湿度"))
-    rh_max_pct = models.FloatField(_("最高湿度"))
+    temp_min_c = models.FloatField(_("最低气温"), validators=bounds.AIR_TEMPERATURE.validators())
+    temp_max_c = models.FloatField(_("最高气温"), validators=bounds.AIR_TEMPERATURE.validators())
+    rh_min_pct = models.FloatField(_("最低湿度"), validators=bounds.HUMIDITY.validators())
+    rh_max_pct = models.FloatField(_("最高湿度"), validators=bounds.HUMIDITY.validators())
 
     class Meta:
         ordering = ["park", "pk"]

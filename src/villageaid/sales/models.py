@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.core.fields import PathField
 from villageaid.core.models import Area
 from villageaid.sales.channels import CHANNELS, BuyerType
@@ -42,7 +43,12 @@ class Product(models.Model):
     form = models.CharField(_("形态"), max_length=8, choices=Form.choices, default=Form.FRESH)
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
     shelf_life_days = models.PositiveIntegerField(_("保质期（天）"), default=7)
-    price_per_jin = models.DecimalField(_("标准价（元/斤）"), max_digits=10, decimal_places=2)
+    price_per_jin = models.DecimalField(
+        _("标准价（元/斤）"),
+        max_digits=10,
+        decimal_places=2,
+        validators=bounds.PRICE_PER_JIN.validators(),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -78,7 +84,12 @@ class ChannelPrice(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="prices")
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="prices")
-    price_per_jin = models.DecimalField(_("价格（元/斤）"), max_digits=10, decimal_places=2)
+    price_per_jin = models.DecimalField(
+        _("价格（元/斤）"),
+        max_digits=10,
+        decimal_places=2,
+        validators=bounds.PRICE_PER_JIN.validators(),
+    )
 
     class Meta:
         constraints = [
@@ -104,9 +115,11 @@ class Lot(models.Model):
         on_delete=models.SET_NULL,
         related_name="lot",
     )
-    harvest_date = models.DateField(_("采收日期"))
+    harvest_date = models.DateField(_("采收日期"), validators=[bounds.check_past_date])
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
-    grams_initial = models.PositiveIntegerField(_("入库重量（克）"))
+    grams_initial = models.PositiveIntegerField(
+        _("入库重量（克）"), validators=bounds.GRAMS.validators()
+    )
     grams_available = models.IntegerField(_("可售重量（克）"))
     shelf_life_days = models.PositiveIntegerField(_("保质期（天）"))
     expires_on = models.DateField(_("到期日"), db_index=True)

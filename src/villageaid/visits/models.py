@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import bounds
 from villageaid.core.models import Area
 from villageaid.registry.models import Household, Person
 
@@ -46,8 +47,12 @@ class VisitRule(models.Model):
     """How often households are visited in an area (the most specific area wins)."""
 
     area = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+")
-    monitored_months = models.PositiveSmallIntegerField(_("监测户走访间隔（月）"), default=1)
-    other_months = models.PositiveSmallIntegerField(_("其他户走访间隔（月）"), default=3)
+    monitored_months = models.PositiveSmallIntegerField(
+        _("监测户走访间隔（月）"), default=1, validators=bounds.MONTHS.validators()
+    )
+    other_months = models.PositiveSmallIntegerField(
+        _("其他户走访间隔（月）"), default=3, validators=bounds.MONTHS.validators()
+    )
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     def __str__(self) -> str:
@@ -109,7 +114,9 @@ class Visit(models.Model):
     visitor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    visited_at = models.DateTimeField(_("走访时间"), db_index=True)
+    visited_at = models.DateTimeField(
+        _("走访时间"), db_index=True, validators=[bounds.check_past_datetime]
+    )
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.MET)
     members_met = models.ManyToManyField(Person, blank=True, related_name="+")
     checklist = models.JSONField(_("检查项"), default=dict, blank=True)
@@ -117,8 +124,20 @@ class Visit(models.Model):
     suggestions = models.TextField(_("意见建议"), blank=True)
     photo = models.FileField(_("照片"), upload_to="visits/photos/%Y/%m/", blank=True)
     signature = models.FileField(_("农户签字"), upload_to="visits/signatures/%Y/%m/", blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=bounds.LATITUDE.validators(),
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=bounds.LONGITUDE.validators(),
+    )
     tuopin_verified = models.BooleanField(_("脱贫户核实"), default=False)
     campaign = models.ForeignKey(
         "Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
@@ -279,7 +298,7 @@ class CondolenceVisit(models.Model):
     """A visit to an elderly or hardship party member (走访慰问)."""
 
     member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="condolences")
-    visited_on = models.DateField(_("慰问日期"))
+    visited_on = models.DateField(_("慰问日期"), validators=[bounds.check_past_date])
     occasion = models.CharField(_("事由"), max_length=50, blank=True)
     visitor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -299,9 +318,16 @@ class GoodsLine(models.Model):
 
     visit = models.ForeignKey(CondolenceVisit, on_delete=models.CASCADE, related_name="goods")
     item = models.CharField(_("物品"), max_length=50)
-    quantity = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=bounds.GIFT_QUANTITY.validators()
+    )
     unit = models.CharField(_("单位"), max_length=10)
-    value_yuan = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
+    value_yuan = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=bounds.ITEM_VALUE.validators(),
+    )
 
     def __str__(self) -> str:
         return f"{self.item} {self.quantity}{self.unit}"
@@ -312,7 +338,7 @@ class PointRule(models.Model):
 
     code = models.CharField(max_length=32)
     name = models.CharField(_("名称"), max_length=100)
-    points = models.IntegerField(_("分值"))
+    points = models.IntegerField(_("分值"), validators=bounds.POINTS.validators())
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -333,7 +359,7 @@ class PointEntry(models.Model):
 
     member = models.ForeignKey(PartyMember, on_delete=models.CASCADE, related_name="points")
     rule = models.ForeignKey(PointRule, null=True, blank=True, on_delete=models.SET_NULL)
-    points = models.IntegerField()
+    points = models.IntegerField(validators=bounds.POINTS.validators())
     reason = models.CharField(_("事由"), max_length=200)
     on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
