@@ -53,7 +53,7 @@ def worksheet_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/worksheet.html", _context(request, pk))
 
 
-@access.access(MODULE, roles.EXPORT)
+@access.access(MODULE)  # the printed form of a record one may view (issue 18 matrix: D)
 def worksheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = {**_context(request, pk), "printing": True}
     html = render_to_string("cases/worksheet_print.html", context, request=request)

@@ -32,9 +32,14 @@ Ending = ClueEnding.Ending
 
 
 def _check_area(actor: Any, clue: Clue) -> None:
+    """Acting on a clue needs reading it (screening, as the clue page does) and editing
+    its household's cases (core.access: area, and a helper's pairing; issue 18)."""
     if getattr(actor, "is_superuser", False):
         return
-    if not access.can(actor, MODULE, roles.EDIT, clue.household.area_path):
+    if not (
+        access.allowed(actor, roles.Module.SCREENING, roles.VIEW)
+        and access.permits(actor, MODULE, roles.EDIT, clue.household)
+    ):
         raise ServiceError("不能处置该线索", code="not_your_area")
 
 

@@ -32,8 +32,8 @@ CHOICES = {
 def _may(actor: Any, household: Household, role: str) -> bool:
     if getattr(actor, "is_superuser", False):
         return True
-    return getattr(actor, "role", "") == role and access.can(
-        actor, MODULE, roles.EDIT, household.area_path
+    return getattr(actor, "role", "") == role and access.permits(
+        actor, MODULE, roles.EDIT, household
     )
 
 

@@ -139,6 +139,12 @@ LISTS = [
     ("work-brief", "reports", "L"),
     ("policy-list", "cases", "L"),  # the policy in force, read where cases are worked
     ("policy-new", "screening", "U"),  # a new policy version: the county's rule parameters
+    ("clue-endings", "cases", "L"),
+    ("clue-no-risk", "cases", "C"),
+    ("corrections", "cases", "L"),
+    ("correction-new", "cases", "C"),
+    ("transfer-list", "registry", "L"),
+    ("transfer-new", "registry", "C"),
 ]
 API_LISTS = [
     ("households", "/registry/households", "registry", "code"),
@@ -155,6 +161,9 @@ API_LISTS = [
     ("workers", "/epidemic/workers", "epidemic"),
     ("figures", "/epidemic/figures", "epidemic"),
     ("scorecard", "/scorecard", "reports"),
+    ("open_clues", "/cases/clues/open", "cases"),
+    ("clue_ages", "/cases/clues/ages", "cases"),
+    ("corrections", "/cases/corrections", "cases"),
 ]
 # (name, module, action, record, bound, also)
 DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
@@ -182,6 +191,10 @@ DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
     ("sales-live-counter", "sales", "D", "session", False, ()),
     ("sales-group-verify", "sales", "D", "group", False, ()),
     ("sales-run", "sales", "D", "delivery", False, ()),
+    ("case-worksheet", "cases", "D", "case_{owner}", True, ()),
+    ("case-worksheet-pdf", "cases", "D", "case_{owner}", True, ()),
+    ("transfer-approve", "registry", "S", "transfer", False, ()),
+    ("transfer-reject", "registry", "S", "transfer", False, ()),
 ]
 API_DETAILS = [
     ("household", "/registry/households/{pk}", "{owner}", "registry", True),
@@ -695,5 +708,78 @@ def write_specs() -> list[Spec]:
                 "r-source": "县防疫站",
             },
         ),
+        Spec(
+            "api:clue_end",
+            "cases",
+            "C",
+            "POST",
+            bound=True,
+            also=(("screening", "D"),),
+            path=api("/cases/clues/{pk}/endings", "clue_{owner}"),
+            body=lambda w, o: _json({"ending": "opened"}),
+        ),
+        Spec(
+            "api:clue_no_risk",
+            "cases",
+            "C",
+            "POST",
+            bound=True,
+            also=(("screening", "D"),),
+            path=api("/cases/clues/{pk}/no-risk", "clue_{owner}"),
+            body=_no_risk,
+        ),
+        Spec(
+            "api:correction_request",
+            "cases",
+            "S",
+            "POST",
+            bound=True,
+            step="correction-request",
+            path=api("/cases/corrections"),
+            body=_correction,
+        ),
+        Spec(
+            "api:clue_review",
+            "cases",
+            "S",
+            "POST",
+            bound=True,
+            step="clue-review",
+            path=api("/cases/clue-endings/{pk}/review", "ending_{owner}"),
+            body=lambda w, o: _json({"confirm": True}),
+        ),
+        Spec(
+            "api:correction_decide",
+            "cases",
+            "S",
+            "POST",
+            bound=True,
+            step="correction",
+            path=api("/cases/corrections/{pk}/decision", "correction_{owner}"),
+            body=lambda w, o: _json({"approve": True}),
+        ),
     ]
     return specs
+
+
+def _evidence() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("proof.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+def _no_risk(_w: World, _o: str) -> dict[str, Any]:
+    from django.utils import timezone
+
+    day = timezone.localdate().isoformat()  # after the clue was found, not in the future
+    return {"verified_on": day, "reason": "入户核实无风险", "evidence": _evidence()}
+
+
+def _correction(w: World, o: str) -> dict[str, Any]:
+    return {
+        "household_code": w[o].code,
+        "field": "household_type",
+        "new_value": "general",
+        "reason": "录入错误",
+        "attachment": _evidence(),
+    }

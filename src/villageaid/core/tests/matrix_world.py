@@ -160,6 +160,7 @@ def _clues_and_visits(world: World) -> None:
     run = run_in(world.areas["village"])
     rows = world.rows
     rows["run"] = run
+    _endings(world, run)
     for owner in ("mine", "theirs"):
         rows[f"clue_{owner}"] = clue_for(rows[f"{owner}_free"], run)
         rows[f"visit_{owner}"] = visit_to(rows[owner])
@@ -169,6 +170,46 @@ def _clues_and_visits(world: World) -> None:
             kind="suspected",
             description="测试",
             area_path=rows[owner].area_path,
+        )
+
+
+def _endings(world: World, run: Any) -> None:
+    """A sampled 核实无风险 ending awaiting the township's check, and a correction awaiting
+    its approval, on each household."""
+    from villageaid.cases.endings import ClueEnding, Correction
+    from villageaid.screening.models import Clue
+
+    rows = world.rows
+    for owner in ("mine", "theirs"):
+        household = rows[owner]
+        clue = Clue.objects.create(
+            run=run,
+            rule_code="R02",
+            kind="risk",
+            household=household,
+            area_path=household.area_path,
+            risk_type="illness",
+            severity="high",
+            evidence=[],
+            fingerprint=f"fp-ending-{owner}",
+        )
+        rows[f"ending_{owner}"] = ClueEnding.objects.create(
+            clue=clue,
+            area_path=household.area_path,
+            ending="no_risk",
+            verified_on=TODAY,
+            reason="无风险",
+            sampled=True,
+        )
+        rows[f"correction_{owner}"] = Correction.objects.create(
+            household=household,
+            area_path=household.area_path,
+            field="household_type",
+            old_value="tuopin",
+            new_value="general",
+            reason="录入错误",
+            status="requested",
+            requested_on=TODAY,
         )
 
 
@@ -218,6 +259,20 @@ def _others(world: World) -> None:
     from villageaid.core.models import JobProgress
 
     rows["job"] = JobProgress.objects.create(kind="test", label="test", area=village)
+    from villageaid.registry.models import HouseholdTransfer
+    from villageaid.registry.tests.samples import household_in
+
+    # From a village of another township: the neighbouring village has no part in it.
+    township = area_create(
+        code="371003106000", name="泽头镇", level="township", parent=world.areas["county"]
+    )
+    elsewhere = area_create(code="371003106201", name="西村", level="village", parent=township)
+    rows["transfer"] = HouseholdTransfer.objects.create(
+        household=household_in(elsewhere, "H-TR-M"),
+        from_village=elsewhere,
+        to_village=village,
+        reason="婚迁",
+    )
     _ = timezone
 
 

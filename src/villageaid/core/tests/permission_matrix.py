@@ -21,7 +21,7 @@ _TABLE = """
 admin           *         *         *         *        *          *        *        *       *
 city            LDE       LDE       LDE       LDCUEA   LD         LDE      LDE      LDE     -
 county          LDCUER    LDCUE     LDCUSE    LDCUEA   LD         LDE      LDE      LDE     -
-township        LDE       LDE       LDCUSE    LDCUE    LD         LDE      LDCUE    LDE     -
+township        LDES      LDE       LDCUSE    LDCUE    LD         LDE      LDCUE    LDE     -
 cadre           LDCUER    LD        LDCUSE    LDCUE    LD         LD       LDCUE    LDE     -
 helper          LD        -         LDCUS     LDCU     -          -        -        -       -
 grid            LD        -         LDCUS     LDCU     -          -        -        -       -
@@ -54,6 +54,12 @@ STEPS: dict[str, frozenset[str]] = {
     "county": frozenset({"county"}),
     "announce": frozenset({"township"}),
     "rollback": frozenset({"county"}),
+    # Outside the case chain: the township checks a sample of 核实无风险 clue endings and
+    # approves corrections of wrongly entered data and households moving between villages.
+    "clue-review": frozenset({"township"}),
+    "correction-request": frozenset({"cadre"}),
+    "correction": frozenset({"township"}),
+    "transfer": frozenset({"township"}),
 }
 
 # WHERE — the record lies in 北马村 (its first grid). Each role has one persona per relation:
