@@ -125,7 +125,9 @@ def _plan(case: Case, users: dict[str, Any]) -> None:
 
 def _self_pay(code: str) -> Decimal:
     """The 2020 hospital self-pay of a medical candidate: its 刚性支出 at verification."""
-    found = (c.self_pay for c in synth.beima_village().marginal_candidates if c.household_code == code)
+    found = (
+        c.self_pay for c in synth.beima_village().marginal_candidates if c.household_code == code
+    )
     return Decimal(next(found, 0))
 
 

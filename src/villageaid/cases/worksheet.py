@@ -93,8 +93,14 @@ def _expenses(household: Household, on: dt.date) -> list[dict[str, Any]]:
         for key, value in ((row.data or {}).get("expenses") or {}).items():
             if Decimal(str(value or 0)):
                 label = EXPENSE_LABELS.get(key, key)
-                rows.append({"on": row.on, "label": label, "amount": Decimal(str(value)),
-                             "source": f"入户核实（案件 {row.case_id}）"})
+                rows.append(
+                    {
+                        "on": row.on,
+                        "label": label,
+                        "amount": Decimal(str(value)),
+                        "source": f"入户核实（案件 {row.case_id}）",
+                    }
+                )
     return rows
 
 
@@ -109,14 +115,20 @@ def _risks(household: Household, facts: guards.Facts) -> list[dict[str, Any]]:
             for c in Clue.objects.filter(household=household, risk_type=risk).order_by("-pk")[:3]
         ]
         if risk == "illness":
-            evidence += [f"{m.name}：{m.get_health_display()}" for m in members if m.health in {"serious", "chronic"}]
+            evidence += [
+                f"{m.name}：{m.get_health_display()}"
+                for m in members
+                if m.health in {"serious", "chronic"}
+            ]
         if risk == "disability":
             evidence += [f"{m.name}：残疾" for m in members if m.health == "disabled"]
         evidence += [
             f"案件 {c.pk}：{c.summary}（{c.opened_on:%Y-%m-%d}）"
             for c in Case.objects.filter(household=household, risk_types__contains=risk)[:2]
         ]
-        rows.append({"code": risk, "label": labels.RISK_TYPE_LABELS.get(risk, risk), "evidence": evidence})
+        rows.append(
+            {"code": risk, "label": labels.RISK_TYPE_LABELS.get(risk, risk), "evidence": evidence}
+        )
     return rows
 
 
@@ -144,7 +156,10 @@ def _collection_form(sheet: Worksheet) -> list[tuple[str, str]]:
         ("整户无劳动能力兜底保障户", "是" if facts.no_labour_at_all else "否"),
         ("是否危房户", "否" if household.housing_safe else "是"),
         ("是否解决安全饮用水", "是" if household.water_ok else "否"),
-        ("户联系电话", f"{household.phone[:3]}****{household.phone[-4:]}" if household.phone else ""),
+        (
+            "户联系电话",
+            f"{household.phone[:3]}****{household.phone[-4:]}" if household.phone else "",
+        ),
         ("政策版本", sheet.policy.code),
     ]
     return form

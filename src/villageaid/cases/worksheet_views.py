@@ -63,5 +63,7 @@ def worksheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, core_pdf.font_missing_message())
         return redirect(reverse("case-worksheet", args=[pk]))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="worksheet-{context["household"].code}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="worksheet-{context["household"].code}.pdf"'
+    )
     return response

@@ -131,8 +131,13 @@ def category_checks(policy: Policy, facts: Facts, code: str, year: int) -> list[
     kind = TYPE_LABELS.get(facts.household_type, facts.household_type)
     fits_type = facts.household_type in category.household_types
     checks = [
-        Check("R-CAT-1", fits_type, f"{category.label}的户类型须为"
-              + "或".join(TYPE_LABELS.get(t, t) for t in category.household_types) + f"（本户：{kind}）"),
+        Check(
+            "R-CAT-1",
+            fits_type,
+            f"{category.label}的户类型须为"
+            + "或".join(TYPE_LABELS.get(t, t) for t in category.household_types)
+            + f"（本户：{kind}）",
+        ),
         _income_fits(policy, facts, category, policy.line(year)),
     ]
     if not checks[1].ok and category.income == "within":
@@ -210,30 +215,63 @@ def elimination_checks(
     """Every elimination condition of the version, each naming the condition it used."""
     labels = risk_labels or {}
     checks = [
-        Check("R-ELIM-MODE", mode in policy.elimination_modes,
-              f"消除方式：{MODE_LABELS.get(mode, mode)}",
-              "本版本允许：" + "、".join(MODE_LABELS.get(m, m) for m in policy.elimination_modes)),
+        Check(
+            "R-ELIM-MODE",
+            mode in policy.elimination_modes,
+            f"消除方式：{MODE_LABELS.get(mode, mode)}",
+            "本版本允许：" + "、".join(MODE_LABELS.get(m, m) for m in policy.elimination_modes),
+        ),
     ]
     days = policy.stability_days
     held = (on - identified_on).days if identified_on else -1
-    checks.append(Check("R-ELIM-STABLE", held >= days,
-                        f"纳入监测 {max(held, 0)} 天，稳定期不少于 {days} 天",
-                        policy.source("elimination", "stability_days")))
+    checks.append(
+        Check(
+            "R-ELIM-STABLE",
+            held >= days,
+            f"纳入监测 {max(held, 0)} 天，稳定期不少于 {days} 天",
+            policy.source("elimination", "stability_days"),
+        )
+    )
     checks.extend(_income_checks(policy, facts))
-    checks.append(Check("R-ELIM-GUARANTEE", not facts.guarantee_problems,
-                        "两不愁三保障及饮水安全"
-                        + ("未保障：" + "、".join(facts.guarantee_problems) if facts.guarantee_problems else "已保障")))
+    checks.append(
+        Check(
+            "R-ELIM-GUARANTEE",
+            not facts.guarantee_problems,
+            "两不愁三保障及饮水安全"
+            + (
+                "未保障：" + "、".join(facts.guarantee_problems)
+                if facts.guarantee_problems
+                else "已保障"
+            ),
+        )
+    )
     if policy.elimination("no_labour_blocks", True):
-        checks.append(Check("R-ELIM-LABOUR", not facts.no_labour_at_all,
-                            "整户无劳动力的不标注风险消除，继续监测" if facts.no_labour_at_all else "家庭有劳动力"))
+        checks.append(
+            Check(
+                "R-ELIM-LABOUR",
+                not facts.no_labour_at_all,
+                "整户无劳动力的不标注风险消除，继续监测"
+                if facts.no_labour_at_all
+                else "家庭有劳动力",
+            )
+        )
     if mode == ASSISTED:
-        checks.append(Check("R-ELIM-MEASURE", bool(measures), "帮扶消除须至少落实一项帮扶措施", "S31 1_11_009"))
+        checks.append(
+            Check(
+                "R-ELIM-MEASURE", bool(measures), "帮扶消除须至少落实一项帮扶措施", "S31 1_11_009"
+            )
+        )
         if policy.elimination("measure_per_risk", True):
             missing = uncovered_risks(policy, facts.risk_types, measures)
             names = "、".join(labels.get(r, r) for r in missing)
-            checks.append(Check("R-ELIM-RISK", not missing,
-                                f"风险未有对应措施：{names}" if missing else "每个风险都有针对性措施",
-                                policy.source("elimination", "measure_per_risk")))
+            checks.append(
+                Check(
+                    "R-ELIM-RISK",
+                    not missing,
+                    f"风险未有对应措施：{names}" if missing else "每个风险都有针对性措施",
+                    policy.source("elimination", "measure_per_risk"),
+                )
+            )
     return checks
 
 
@@ -242,15 +280,24 @@ def _income_checks(policy: Policy, facts: Facts) -> list[Check]:
     records = list(facts.incomes[:wanted])
     checks = []
     if len(records) < wanted:
-        checks.append(Check("R-ELIM-INCOME", False,
-                            f"需连续{wanted}次核实收入，现有{len(records)}次", "收入持续稳定"))
+        checks.append(
+            Check(
+                "R-ELIM-INCOME",
+                False,
+                f"需连续{wanted}次核实收入，现有{len(records)}次",
+                "收入持续稳定",
+            )
+        )
     for r in records:
         line = policy.line(r.period_end.year)
         after = facts.per_capita(r.net - r.rigid)
-        checks.append(Check(
-            "R-ELIM-INCOME", after > line,
-            f"{r.period_end:%Y-%m-%d} 扣除刚性支出后人均纯收入 {after} 元"
-            f"{'高于' if after > line else '未高于'}监测范围 {line} 元",
-            f"({r.net} − 刚性支出 {r.rigid}) ÷ {facts.members} 人 vs {policy.range(r.period_end.year).version} {r.period_end.year}",
-        ))
+        checks.append(
+            Check(
+                "R-ELIM-INCOME",
+                after > line,
+                f"{r.period_end:%Y-%m-%d} 扣除刚性支出后人均纯收入 {after} 元"
+                f"{'高于' if after > line else '未高于'}监测范围 {line} 元",
+                f"({r.net} − 刚性支出 {r.rigid}) ÷ {facts.members} 人 vs {policy.range(r.period_end.year).version} {r.period_end.year}",
+            )
+        )
     return checks

@@ -78,9 +78,7 @@ class IncomeRange(models.Model):
     basis = models.CharField(
         _("确定方式"), max_length=30, choices=Basis.choices, default=Basis.FIXED
     )
-    multiple = models.DecimalField(
-        _("倍数"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    multiple = models.DecimalField(_("倍数"), max_digits=5, decimal_places=2, null=True, blank=True)
     base_line = models.DecimalField(
         _("基准线（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )

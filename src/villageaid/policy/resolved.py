@@ -269,9 +269,7 @@ def _order(group: Group) -> int:
     return group.order
 
 
-def build(
-    versions: Sequence[Mapping[str, Any]], ranges: Sequence[Sequence[Range]]
-) -> Policy:
+def build(versions: Sequence[Mapping[str, Any]], ranges: Sequence[Sequence[Range]]) -> Policy:
     """``versions`` from the most general to the most specific (each a dict with ``code``,
     ``name``, ``effective_from``, ``effective_to``, ``area_code`` and ``data``)."""
     data: dict[str, Any] = {}

@@ -31,7 +31,10 @@ def _limits(days: int | None, kind: str, notice_min_days: int | None, source: st
     procedure: dict[str, Any] = {}
     if days is not None:
         procedure["identification_limit"] = {
-            "days": days, "kind": kind, "src": source, "confirmed": True
+            "days": days,
+            "kind": kind,
+            "src": source,
+            "confirmed": True,
         }
     if notice_min_days is not None:
         procedure["notice_min_days"] = {"value": notice_min_days, "src": source, "confirmed": True}

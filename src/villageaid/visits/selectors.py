@@ -120,15 +120,17 @@ def monitoring_line(household: Household, on: dt.date) -> Decimal:
     return policy_for(household.village, on).line(on.year)
 
 
-def interval_months(household: Household) -> int:
-    """Monthly for monitored households, quarterly for others, unless the area says otherwise."""
+def interval_months(household: Household, on: dt.date | None = None) -> int:
+    """The policy version's visit frequency (monitored households, others), unless the
+    area's visit rule says otherwise."""
     rules = VisitRule.objects.filter(area__path__in=_prefixes(household.area_path)).order_by(
         "-area__path"
     )
     rule = rules.first()
     monitored = household.monitoring_status == "monitored"
     if rule is None:
-        return 1 if monitored else 3
+        frequency = policy_for(household.village, on or dt.date.today()).frequency
+        return int(frequency["monitored_months" if monitored else "other_months"])
     return rule.monitored_months if monitored else rule.other_months
 
 
@@ -152,7 +154,11 @@ def must_visit_reasons(
     policy = policy_for(household.village, on)
     members = [m for m in household.members.all() if m.status == "active"]
     risks = set(household.risk_type_list)
-    held = programmes if programmes is not None else _programmes([household.pk]).get(household.pk, set())
+    held = (
+        programmes
+        if programmes is not None
+        else _programmes([household.pk]).get(household.pk, set())
+    )
     income = household.net_income_12m / len(members) if members else None
     found = {
         "income": income is not None and income <= policy.line(on.year),

@@ -45,7 +45,11 @@ def elimination_open(
             action="cases.elimination.checks",
             obj=made,
             area=case.household.village,
-            after={"mode": mode, "policy": made.policy_version, "checks": rules.checks_record(checks)},
+            after={
+                "mode": mode,
+                "policy": made.policy_version,
+                "checks": rules.checks_record(checks),
+            },
         )
     return made
 

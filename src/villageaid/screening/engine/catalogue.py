@@ -63,7 +63,10 @@ class Catalogue:
         }
 
     def describe(self) -> dict[str, Any]:
-        return {**_describe(self.monitoring_line, self.rules, self.params, self.enabled), "policy": self.policy}
+        return {
+            **_describe(self.monitoring_line, self.rules, self.params, self.enabled),
+            "policy": self.policy,
+        }
 
 
 def _describe(

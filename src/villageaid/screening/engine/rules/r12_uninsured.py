@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL is assembled from checked catalogue values, never user text)
 """R12: an active member without basic medical insurance.
 
 Basic medical insurance is 职工基本医疗保险 or 城乡居民基本医疗保险 (《中华人民共和国社会保险法》

@@ -72,8 +72,8 @@ class Command(BaseCommand):
         import duckdb
 
         from villageaid.core.models import Area
-        from villageaid.policy.resolver import policy_for
         from villageaid.core.progress import Progress
+        from villageaid.policy.resolver import policy_for
         from villageaid.screening import services
         from villageaid.screening.engine import run_screening_on_connection
         from villageaid.screening.snapshot import snapshot_registry
