@@ -26,11 +26,11 @@ def font_missing_message() -> str:
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     if not fonts.installed():
         raise FontMissing(str(fonts.FONT_DIR))
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    with warnings.catch_warnings():  # "No fonts configured": ours are registered below
+    with warnings.catch_warnings():  # "No fonts configured" on import: ours come below
         warnings.filterwarnings("ignore", "No fonts configured", UserWarning)
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+
         font_config = FontConfiguration()
     sheet = CSS(string=fonts.pdf_css(), font_config=font_config)
     document = HTML(string=html, base_url=base_url)
