@@ -76,7 +76,7 @@ def _snapshot() -> _Snapshot:
         if snap is None or time.monotonic() - _state["at"] > TTL:
             snap = _load()
             _state["snapshot"], _state["at"] = snap, time.monotonic()
-        return snap  # type: ignore[no-any-return]
+        return snap
 
 
 class NoPolicy(LookupError):
