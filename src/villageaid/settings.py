@@ -233,7 +233,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Roster imports (registry/roster/limits.py): a file over a cap is refused before it is read,
 # with a message naming the cap. Memory stays under ~300 MB at these defaults.
 ROSTER_MAX_UPLOAD_MB = envint("ROSTER_MAX_UPLOAD_MB", 50)
-ROSTER_MAX_ROWS = envint("ROSTER_MAX_ROWS", 200_000)
+ROSTER_MAX_ROWS = envint("ROSTER_MAX_ROWS", 110_000)
 ROSTER_MAX_COLUMNS = envint("ROSTER_MAX_COLUMNS", 256)
 ROSTER_MAX_UNCOMPRESSED_MB = envint("ROSTER_MAX_UNCOMPRESSED_MB", 512)
 ROSTER_MAX_SHARED_STRINGS_MB = envint("ROSTER_MAX_SHARED_STRINGS_MB", 48)

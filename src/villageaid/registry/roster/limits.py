@@ -28,7 +28,7 @@ _MAX_MEMBERS = 200  # an XLSX has about ten parts; more is not a roster
 
 @dataclass(frozen=True)
 class Limits:
-    rows: int = 200_000
+    rows: int = 110_000
     columns: int = 256
     uncompressed_bytes: int = 512 * MB
     shared_strings_bytes: int = 48 * MB

@@ -57,8 +57,7 @@ def parse_roster(
 
 
 def _result(parser: Parser, headers: list[str], sheet: str, header_row: int) -> ParseResult:
-    persons = parser.result_persons()
-    households = parser.result_households()
+    households, persons, person_rows, rejected_households = parser.results()
     return ParseResult(
         households=households,
         persons=persons,
@@ -67,12 +66,12 @@ def _result(parser: Parser, headers: list[str], sheet: str, header_row: int) -> 
         rejected_rows=dict(sorted(parser.rejected_rows.items())),
         sheet=sheet,
         header_row=header_row,
-        person_rows=parser.result_person_rows(),
+        person_rows=person_rows,
         counts={
             "rows": parser.rows,
             "rejected_rows": len({r.row for r in parser.rejected}),
             "households": len(households),
             "persons": len(persons),
-            "rejected_households": sum(h.rejected for h in parser.households.values()),
+            "rejected_households": rejected_households,
         },
     )

@@ -23,12 +23,15 @@ from villageaid.registry.roster.model import (
 from villageaid.registry.roster.reading import is_header_cell
 
 
-@dataclass
+@dataclass(slots=True)
 class _Household:
     code: str
     first_row: int
     rows: list[tuple[int, str]] = field(default_factory=list)  # (row, 与户主关系 as written)
-    values: dict[str, tuple[str, int]] = field(default_factory=dict)  # field -> (value, row)
+    values: dict[str, str] = field(default_factory=dict)  # field -> value
+    # field -> the row that gave it, only where that is not first_row (most households give
+    # every household value on their first row: no tuple per value, no second dict)
+    value_rows: dict[str, int] | None = None
     heads: int = 0
     relationships_known: bool = True
     rejected: bool = False
@@ -164,12 +167,18 @@ class Parser:
     def merge(
         self, household: _Household, number: int, cells: list[Any], name: str, value: str
     ) -> None:
-        known = household.values.setdefault(name, (value, number))
-        if known[0] != value:
-            err = Invalid("conflict", f"与同户第{known[1]}行的{self.header(name)}不一致")
+        known = household.values.get(name)
+        if known is None:
+            household.values[name] = value
+            if number != household.first_row:
+                household.value_rows = household.value_rows or {}
+                household.value_rows[name] = number
+            if name == "village_code":
+                self.check_village(number, cells, value)
+        elif known != value:
+            row = _value_row(household, name)
+            err = Invalid("conflict", f"与同户第{row}行的{self.header(name)}不一致")
             self.reject(number, cells, name, self.cell(cells, name), err)
-        elif known[1] == number and name == "village_code":
-            self.check_village(number, cells, value)
 
     def check_village(self, number: int, cells: list[Any], code: str) -> None:
         if code not in self.known_villages:
@@ -209,7 +218,7 @@ class Parser:
                 )
             for number, written in household.rows:
                 yield number, "relationship", written, err
-        values = {name: value for name, (value, _row) in household.values.items()}
+        values = household.values
         if "household_type" not in values:
             yield (
                 first,
@@ -226,24 +235,28 @@ class Parser:
             )
         reason = _category_problem(values)
         if reason is not None:
-            row = household.values["monitoring_category"][1]
+            row = _value_row(household, "monitoring_category")
             label = labels.MONITORING_CATEGORY_LABELS[values["monitoring_category"]]
             yield row, "monitoring_category", label, Invalid("category_mismatch", reason)
 
-    def result_households(self) -> list[dict[str, str]]:
-        return [_household(h) for h in self.households.values() if not h.rejected]
-
-    def result_persons(self) -> list[dict[str, str]]:
+    def results(self) -> tuple[list[dict[str, str]], list[dict[str, str]], list[int], int]:
+        """Accepted households, accepted persons, their rows, and the count of households
+        rejected. The parser's own state is released as the results are built (a roster of
+        200,000 one-person households must stay within the memory the caps promise)."""
         bad = {code for code, h in self.households.items() if h.rejected}
-        return [p for p in self.persons if p["household_code"] not in bad]
-
-    def result_person_rows(self) -> list[int]:
-        bad = {code for code, h in self.households.items() if h.rejected}
-        return [
-            n
-            for n, p in zip(self.person_rows, self.persons, strict=True)
-            if p["household_code"] not in bad
-        ]
+        households = []
+        while self.households:
+            _code, household = self.households.popitem()
+            if not household.rejected:
+                households.append(_household(household))
+        households.reverse()
+        self.ids.clear()
+        kept = [i for i, p in enumerate(self.persons) if p["household_code"] not in bad]
+        if len(kept) == len(self.persons):
+            return households, self.persons, self.person_rows, len(bad)
+        persons = [self.persons[i] for i in kept]
+        rows = [self.person_rows[i] for i in kept]
+        return households, persons, rows, len(bad)
 
 
 def _person(values: dict[str, str]) -> dict[str, str]:
@@ -252,8 +265,12 @@ def _person(values: dict[str, str]) -> dict[str, str]:
     return person
 
 
+def _value_row(household: _Household, name: str) -> int:
+    return (household.value_rows or {}).get(name, household.first_row)
+
+
 def _household(household: _Household) -> dict[str, str]:
-    values = {name: value for name, (value, _row) in household.values.items()}
+    values = household.values
     status = "monitored" if values.get("monitoring_category") else "none"
     if values.get("risk_eliminated") == "1":
         status = "eliminated"

@@ -21,7 +21,7 @@ def test_declared_sparse_dimension_is_refused_naming_the_cap(tmp_path: Path) -> 
     path = hostile.sparse(tmp_path / "sparse.xlsx")
     assert path.stat().st_size < 4096
     start = time.perf_counter()
-    with pytest.raises(RosterError, match="200,000 行的上限"):
+    with pytest.raises(RosterError, match="110,000 行的上限"):
         parse_roster(path)
     assert time.perf_counter() - start < 2
 
