@@ -187,12 +187,21 @@ def case_eliminate(request: HttpRequest, pk: int) -> HttpResponse:
                     case=case, actor=request.user, reason=request.POST.get("reason", ""), on=today
                 )
                 return redirect("case-detail", pk=case.pk)
-            made = services.elimination_open(case=case, actor=request.user, on=today)
+            mode = request.POST.get("mode", "")
+            if mode not in rules.guards.MODE_LABELS:
+                raise ServiceError(_("请选择消除方式"), code="mode_required")
+            made = services.elimination_open(case=case, actor=request.user, on=today, mode=mode)
             return redirect("case-detail", pk=made.pk)
         except ServiceError as exc:
             _fail(request, exc)
-    problems = rules.elimination_problems(case, today) if case.kind == "identification" else []
-    return render(request, "cases/case_eliminate.html", {"case": case, "problems": problems})
+    modes = []
+    if case.kind == "identification":
+        for mode, label in rules.guards.MODE_LABELS.items():
+            checks = rules.elimination_checks(case, today, mode)
+            modes.append(
+                {"code": mode, "label": label, "checks": checks, "ok": all(c.ok for c in checks)}
+            )
+    return render(request, "cases/case_eliminate.html", {"case": case, "modes": modes})
 
 
 @access.access(MODULE, roles.EDIT)

@@ -88,3 +88,25 @@ def test_worksheet_pdf(beima: DemoContext) -> None:
     client = client_for(beima.users.get("county"))
     response = client.get(reverse("case-worksheet-pdf", args=[household.pk]) + "?on=2020-04-20")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_elimination_page_offers_both_modes_and_records_the_checks(beima: DemoContext) -> None:
+    from villageaid.core.models import AuditEvent
+
+    case = Case.objects.get(household__code=synth.BEIMA_EPIDEMIC_CODE)
+    client = client_for(beima.users.get("cadre"))
+    url = reverse("case-eliminate", args=[case.pk])
+    html = client.get(url).content.decode()
+    assert "帮扶消除" in html and "自然消除" in html and "R-ELIM-RISK" in html
+    assert client.post(url, {}).status_code == 200  # no mode: refused, nothing opened
+    assert not Case.objects.filter(identification=case).exists()
+    assert client.post(url, {"mode": "natural"}).status_code == 302
+    made = Case.objects.get(identification=case)
+    assert made.summary == "风险消除（自然消除）"
+    event = AuditEvent.objects.get(action="cases.elimination.checks", object_id=str(made.pk))
+    assert event.after["mode"] == "natural" and {c["rule"] for c in event.after["checks"]} >= {
+        "R-ELIM-MODE",
+        "R-ELIM-STABLE",
+        "R-ELIM-INCOME",
+    }
