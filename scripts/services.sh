@@ -10,7 +10,7 @@ fi
 if ! up 1883 && command -v mosquitto >/dev/null; then
   mosquitto -d -c /etc/mosquitto/mosquitto.conf || true
 fi
-# As root (CI), install what scripts/test.sh checks for: Debian's Chromium for the browser
+# As root (CI), install what scripts/require.sh checks for: Debian's Chromium for the browser
 # tests and Pango for WeasyPrint. No system font: the CJK font comes from package-lock.json.
 need=()
 command -v chromium >/dev/null || need+=(chromium)
