@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -121,10 +122,6 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
-            if c["authorised"]:
-                services.authorisation_record(
-                    case=case, actor=request.user, signed_on=c["on"], scan=request.FILES.get("scan")
-                )
             services.case_verify(
                 case=case,
                 actor=request.user,
@@ -135,6 +132,8 @@ def case_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 expenses={"medical": c["medical_expense"], "education": c["education_expense"]},
                 note=c["note"],
                 files=request.FILES.getlist("files"),
+                authorised_on=c["on"] if c["authorised"] else None,
+                scan=request.FILES.get("scan"),
             )
         except ServiceError as exc:
             _fail(request, exc)
@@ -154,6 +153,7 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 status=request.POST.get("status", ""),
                 evidence=request.FILES.get("evidence"),
+                effect_income=_amount(request.POST.get("effect_income", "")),
             )
         except ServiceError as exc:
             _fail(request, exc)
@@ -174,6 +174,17 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": CaseMeasure.Status.choices,
     }
     return render(request, "cases/case_measures.html", context)
+
+
+def _amount(text: str) -> Decimal | None:
+    """An optional amount from a form; anything unreadable or out of range is refused by
+    the service, a blank is no amount."""
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip()[:20])
+    except InvalidOperation:
+        raise ServiceError(_("金额格式不正确"), code="bad_amount") from None
 
 
 @access.access(MODULE, roles.EDIT)

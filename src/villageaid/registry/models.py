@@ -316,3 +316,39 @@ class HouseholdTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.from_village_id}→{self.to_village_id}"
+
+
+class HouseholdFigure(models.Model):
+    """A dated, sourced fact the chain learned about a household: a verified income, a
+    visit's answers, a measure's effect. The current value of a kind is the most trusted
+    source's latest (see ``registry.figures``); other sources that disagree are shown as a
+    conflict, never silently overwritten."""
+
+    class Source(models.TextChoices):
+        VERIFICATION = "verification", _("入户核实")
+        MEASURE = "measure", _("帮扶措施")
+        VISIT = "visit", _("走访")
+        ROSTER = "roster", _("名册导入")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField(_("项目"), max_length=20)
+    value = models.DecimalField(_("数值"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    source_ref = models.CharField(_("来源记录"), max_length=64, blank=True)
+    as_of = models.DateField(_("日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["household", "kind", "-as_of", "-pk"]
+        indexes = [models.Index(fields=["household", "kind", "as_of"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "kind", "source", "source_ref"], name="figure_once_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.kind}={self.value} ({self.source} {self.as_of})"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from villageaid.core import access, pii, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.paging import CachedCountPaginator
-from villageaid.registry import export, forms, imports, labels, selectors, services
+from villageaid.registry import export, figures, forms, imports, labels, selectors, services
 from villageaid.registry.models import Household
 
 MODULE = roles.Module.REGISTRY
@@ -98,6 +98,7 @@ def household_card(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "members": members,
         "incomes": household.incomes.all()[:5],
+        "figures": figures.household_figures(household),
         "history": household.history.all()[:20],
         "can_reveal": access.can(request.user, MODULE, roles.REVEAL, household.village),
         "can_edit": access.can(request.user, MODULE, roles.EDIT, household.village),

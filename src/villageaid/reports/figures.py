@@ -172,6 +172,13 @@ def corrections_approved(path: str, start: dt.date, end: dt.date) -> int:
     return approved(area_path=path, start=start, end=end)
 
 
+@figure("households_income_verified", _("入户核实收入"), "screening", _("户"), "case-list")
+def households_income_verified(path: str, start: dt.date, end: dt.date) -> int:
+    from villageaid.registry.figures import verified_income_households
+
+    return verified_income_households(area_path=path, start=start, end=end)
+
+
 @figure("clues_raised", _("部门比对预警线索"), "screening", _("条"), "screening-clue-list")
 def clues_raised(path: str, start: dt.date, end: dt.date) -> int:
     from villageaid.screening.models import Clue

@@ -39,6 +39,11 @@ class VisitForm(forms.Form):
     )
     latitude = bounds.LATITUDE.form_field(required=False, widget=forms.HiddenInput)
     longitude = bounds.LONGITUDE.form_field(required=False, widget=forms.HiddenInput)
+    working_members = forms.IntegerField(
+        label=_("务工就业人数"), required=False, min_value=0, max_value=99
+    )
+    ill_members = forms.IntegerField(label=_("患病人数"), required=False, min_value=0, max_value=99)
+    pupils = forms.IntegerField(label=_("在校生人数"), required=False, min_value=0, max_value=99)
     report = forms.CharField(
         label=_("向村干部报告困难（将转为监测帮扶线索）"),
         required=False,
@@ -62,6 +67,10 @@ class VisitForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-select")
             elif not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 field.widget.attrs.setdefault("class", "form-control")
+
+    def answers(self) -> dict[str, int]:
+        names = ("working_members", "ill_members", "pupils")
+        return {n: self.cleaned_data[n] for n in names if self.cleaned_data.get(n) is not None}
 
     def checklist(self) -> dict[str, str]:
         return {code: self.cleaned_data[f"check_{code}"] for code in CHECKLIST}

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from villageaid.core import audit, bounds
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
+from villageaid.registry import figures
 from villageaid.registry.models import Household
 from villageaid.visits import selectors
 from villageaid.visits.models import (
@@ -142,8 +144,11 @@ def visit_record(
     tuopin_verified: bool = False,
     campaign: Campaign | None = None,
     idempotency_key: str | None = None,
+    answers: dict[str, int] | None = None,
 ) -> tuple[Visit, bool]:
-    """Record a visit once per idempotency key; returns ``(visit, created)``."""
+    """Record a visit once per idempotency key; returns ``(visit, created)``. What the visit
+    found (members at home, at work, ill, at school; housing and water from the checklist;
+    ``answers`` holds the counts) becomes dated figures on the household."""
     bounds.ensure(bounds.check_past_datetime, visited_at)
     bounds.ensure(bounds.LATITUDE, latitude)
     bounds.ensure(bounds.LONGITUDE, longitude)
@@ -169,6 +174,7 @@ def visit_record(
                 campaign=campaign,
                 idempotency_key=key,
             )
+            _visit_figures(visit, actor, answers or {})
     except IntegrityError:
         if key and (seen := Visit.objects.filter(idempotency_key=key).first()) is not None:
             return seen, False
@@ -201,6 +207,32 @@ def _visit_create(
         after={"household": household.code, "outcome": visit.outcome, "members": len(members)},
     )
     return visit
+
+
+ANSWER_KINDS = ("working_members", "ill_members", "pupils")
+CHECKLIST_KINDS = {"housing": "housing_safe", "water": "water_ok"}
+
+
+def _visit_figures(visit: Visit, actor: Any, answers: dict[str, int]) -> None:
+    """A met household's answers, recorded through the registry as figures of this visit."""
+    if visit.outcome != Visit.Outcome.MET:
+        return
+    values: dict[str, int] = {"members_at_home": visit.members_met.count()}
+    for key, kind in CHECKLIST_KINDS.items():
+        answer = visit.checklist.get(key)
+        if answer in {"yes", "no"}:
+            values[kind] = int(answer == "yes")
+    values.update({k: int(v) for k, v in answers.items() if k in ANSWER_KINDS and v is not None})
+    for kind, value in values.items():
+        figures.household_figure_record(
+            household=visit.household,
+            kind=kind,
+            value=value,
+            source=figures.Source.VISIT,
+            source_ref=f"visits.visit#{visit.pk}",
+            as_of=timezone.localdate(visit.visited_at),
+            actor=actor,
+        )
 
 
 def _end_of_month(visit: Visit) -> dt.date:

@@ -76,6 +76,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             longitude=data["longitude"],
             tuopin_verified=household.household_type == "tuopin",
             idempotency_key=data["idempotency_key"],
+            answers=form.answers(),
         )
         if created and data["report"]:
             services.visit_report_difficulty(

@@ -44,7 +44,7 @@ def may_act(user: Any, case: Case, step: ProcedureStep) -> bool:
     )
 
 
-def _step_to_act(case: Case, actor: Any, step_code: str, decision: str, reason: str) -> Any:
+def step_to_act(case: Case, actor: Any, step_code: str, decision: str, reason: str) -> Any:
     steps = {s.code: s for s in actionable_steps(case)}
     step = steps.get(step_code or (case.step.code if case.step else ""))
     if step is None:
@@ -75,7 +75,7 @@ def case_transition(
     on = on or timezone.localdate()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        step = _step_to_act(case, actor, step_code, decision, reason)
+        step = step_to_act(case, actor, step_code, decision, reason)
         rules = step_for(step.code)
         if decision == Transition.Decision.PASS:
             rules.guard(case, data)

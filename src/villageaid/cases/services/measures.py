@@ -8,11 +8,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, CaseMeasure, Kind
 from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
+from villageaid.registry import figures
 
 
 def measure_grant(
@@ -65,8 +67,16 @@ def measure_grant(
 
 
 def measure_progress(
-    *, row: CaseMeasure, actor: Any, status: str, evidence: UploadedFile | None = None
+    *,
+    row: CaseMeasure,
+    actor: Any,
+    status: str,
+    evidence: UploadedFile | None = None,
+    effect_income: Decimal | None = None,
+    on: dt.date | None = None,
 ) -> CaseMeasure:
+    """A measure delivered or verified; its effect (the income it brought the household)
+    becomes a dated figure on the household, sourced to this measure."""
     access.require_row(actor, roles.Module.CASES, roles.EDIT, row)
     if status not in CaseMeasure.Status.values:
         raise ServiceError("未知状态", code="bad_status")
@@ -75,6 +85,16 @@ def measure_progress(
         if evidence is not None:
             row.evidence.save(evidence.name or "evidence", evidence, save=False)
         row.save()
+        if effect_income is not None:
+            figures.household_figure_record(
+                household=row.case.household,
+                kind="measure_income",
+                value=effect_income,
+                source=figures.Source.MEASURE,
+                source_ref=f"cases.measure#{row.pk}",
+                as_of=on or timezone.localdate(),
+                actor=actor,
+            )
         audit.record(
             actor=actor,
             action="cases.measure.progress",

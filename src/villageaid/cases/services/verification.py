@@ -13,11 +13,11 @@ from django.db import transaction
 
 from villageaid.cases import rules
 from villageaid.cases.models import Authorisation, Case, Comparison, Transition
-from villageaid.cases.services.chain import case_transition
+from villageaid.cases.services.chain import case_transition, step_to_act
 from villageaid.cases.services.steps import Step, register
 from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
-from villageaid.registry.models import IncomeRecord
+from villageaid.registry import figures
 from villageaid.registry.services import household_update
 
 
@@ -50,25 +50,36 @@ def case_verify(
     expenses: dict[str, Decimal] | None = None,
     note: str = "",
     files: Iterable[UploadedFile] = (),
+    authorised_on: dt.date | None = None,
+    scan: UploadedFile | None = None,
 ) -> Transition:
-    """The home-verification form: income into ``IncomeRecord``, the guarantees and water
-    through ``household_update``, then the verify step passes with the form in its data."""
-    household = case.household
+    """The home-verification form in one transaction: the signed authorisation (when
+    given), the income worksheet (``IncomeRecord`` and a verified net-income figure on the
+    household, through the registry), the guarantees and water, then the verify step. The
+    step's actor and place are checked first; a refusal leaves nothing behind."""
     with transaction.atomic():
-        record, _ = IncomeRecord.objects.update_or_create(
-            household=household,
-            period_end=on,
-            defaults={**income, "recorded_by": actor if actor and actor.is_authenticated else None},
+        locked = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
+        step_to_act(locked, actor, "verify", Transition.Decision.PASS, note)
+        household = locked.household
+        if authorised_on is not None:
+            authorisation_record(case=locked, actor=actor, signed_on=authorised_on, scan=scan)
+        record = figures.income_record_verified(
+            household=household, period_end=on, components=income, actor=actor
         )
-        record.refresh_from_db()
-        audit.record(
-            actor=actor, action="registry.income.record", obj=record, area=household.village
+        figures.household_figure_record(
+            household=household,
+            kind="net_income",
+            value=record.net_income,
+            source=figures.Source.VERIFICATION,
+            source_ref=f"cases.case#{locked.pk}/{on}",
+            as_of=on,
+            actor=actor,
         )
         if guarantees:
             household_update(household=household, actor=actor, **guarantees)
         if risk_types:
-            case.risk_types = ";".join(rules.risk_list(risk_types))
-            Case.objects.filter(pk=case.pk).update(risk_types=case.risk_types)
+            locked.risk_types = ";".join(rules.risk_list(risk_types))
+            Case.objects.filter(pk=locked.pk).update(risk_types=locked.risk_types)
         data = {
             "income": {k: str(v) for k, v in income.items()},
             "net_income": str(record.net_income),
@@ -77,7 +88,7 @@ def case_verify(
             "risk_types": risk_types,
         }
         return case_transition(
-            case=case,
+            case=locked,
             actor=actor,
             decision=Transition.Decision.PASS,
             step_code="verify",
