@@ -65,6 +65,8 @@ MODULES: list[tuple[str, str, list[Cmd]]] = [
     ("监测帮扶", "Cases", [
         Cmd("cases-escalate", "cases_escalate", "逾期案件提醒上级乡镇和县",
             "notify the township and county above every overdue case"),
+        Cmd("policy-load", "policy_load", "从数据文件刷新随系统发布的政策版本",
+            "refresh the shipped policy versions from their data files"),
     ]),
     ("结对走访", "Visits", [
         Cmd("visits-refresh", "visits_refresh", "重算走访覆盖情况", "recompute visit coverage"),

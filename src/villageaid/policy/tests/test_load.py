@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from villageaid.policy.models import IncomeRange, PolicyVersion
+
+
+@pytest.mark.django_db
+def test_policy_load_restores_the_shipped_values_and_keeps_a_countys_version() -> None:
+    IncomeRange.objects.filter(version__code="NAT-2021", year=2021).update(line=Decimal(1))
+    PolicyVersion.objects.create(
+        code="MINE",
+        name="x",
+        area_code="371003000000",
+        base=PolicyVersion.objects.get(code="NAT-2021"),
+        effective_from="2021-01-01",
+    )
+    out = io.StringIO()
+    call_command("policy_load", stdout=out)
+    assert "7 shipped policy versions" in out.getvalue()
+    assert IncomeRange.objects.get(version__code="NAT-2021", year=2021).line == Decimal(6000)
+    assert PolicyVersion.objects.filter(code="MINE").exists()
