@@ -24,3 +24,18 @@ def test_policy_load_restores_the_shipped_values_and_keeps_a_countys_version() -
     assert "7 shipped policy versions" in out.getvalue()
     assert IncomeRange.objects.get(version__code="NAT-2021", year=2021).line == Decimal(6000)
     assert PolicyVersion.objects.filter(code="MINE").exists()
+
+
+def test_stored_screening_overrides_lose_their_line() -> None:
+    from importlib import import_module
+
+    strip = import_module("villageaid.screening.migrations.0004_catalogue_without_monitoring_line")
+    stored = {
+        "monitoring_line": {"2025": 8000},
+        "rules": {"R05": {"loss_threshold": 20000}},
+        "provinces": {"37": {"monitoring_line": {"2025": 9000}, "rules": {}}},
+    }
+    assert strip._strip(stored) == {
+        "rules": {"R05": {"loss_threshold": 20000}},
+        "provinces": {"37": {"rules": {}}},
+    }
