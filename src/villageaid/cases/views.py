@@ -159,6 +159,8 @@ def case_measures(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         return redirect("case-measures", pk=case.pk)
     form = forms.MeasureForm(request.POST or None, initial={"granted_on": timezone.localdate()})
+    measures = rules.case_policy(case).measures  # the case's version's catalogue
+    form.fields["measure"].choices = [(c, m.label) for c, m in measures.items()]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_grant(case=case, actor=request.user, **form.cleaned_data)
