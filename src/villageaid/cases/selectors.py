@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, CaseMeasure, Notice, SelfDeclaration
-from villageaid.core import access, roles
+from villageaid.core import access, pii, roles
 from villageaid.registry import labels
 from villageaid.registry.models import Household
 from villageaid.visits.models import VisitReport
@@ -93,7 +93,8 @@ def head_name(household: Household) -> str:
 
 
 def notice_rows(notice: Notice) -> list[dict[str, str]]:
-    """What a notice shows, built from a dict with only :data:`NOTICE_KEYS`."""
+    """What a notice shows, built from a dict with only :data:`NOTICE_KEYS`, each value
+    through the personal-data filter (free text typed into a name or a group included)."""
     rows = []
     for case in notice.cases.select_related("household").prefetch_related("household__members"):
         row = {
@@ -102,7 +103,7 @@ def notice_rows(notice: Notice) -> list[dict[str, str]]:
             "category": rules.notice_category(case) or "待认定",
             "risk_types": labels.risk_types_label(case.risk_types),
         }
-        rows.append({key: row[key] for key in NOTICE_KEYS})
+        rows.append({key: pii.public_text(row[key]) for key in NOTICE_KEYS})
     return rows
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 from typing import Any, BinaryIO
 
@@ -159,3 +160,28 @@ def shown_id(user: Any, obj: EncryptedIdNumber, *, module: str, area: Any) -> st
         )
         return obj.id_number
     return obj.id_masked
+
+
+# --- the public-text filter (R-PUB-1) -------------------------------------------------------
+# Every field of a public notice passes :func:`public_text`: whatever a cadre typed into a
+# name or a group, no ID number, phone or bank card number, house-number address or health
+# status reaches the notice board. Matches are replaced, not masked: a notice shows none of it.
+HIDDEN = "＊＊"
+_DIGIT_RUN = r"(?<![0-9])[0-9](?:[ -]?[0-9]){%d,%d}(?![0-9])"
+PUBLIC_TEXT_PATTERNS = (
+    re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])"),  # ID number, 18
+    re.compile(_DIGIT_RUN % (12, 18)),  # bank card (13–19 digits, spaced or dashed)
+    re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])"),  # mobile
+    re.compile(r"(?<![0-9])0[0-9]{2,3}-?[0-9]{7,8}(?![0-9])"),  # landline with area code
+    re.compile(r"(?<![0-9])[1-9][0-9]{14}(?![0-9])"),  # first-generation ID number, 15
+    re.compile(r"[0-9０-９]+(?:号楼|号院|号|栋|幢|单元|室|弄|组团)"),  # house-number address
+    re.compile("长期慢性病|慢性病|患有大病|重大疾病|大病|重度残疾|残疾|精神病|癌症"),  # health
+)
+
+
+def public_text(value: str) -> str:
+    """``value`` with every ID, phone and bank card number, house-number address and health
+    status word replaced by ``＊＊``; ordinary words pass unchanged."""
+    for pattern in PUBLIC_TEXT_PATTERNS:
+        value = pattern.sub(HIDDEN, value)
+    return value

@@ -77,3 +77,23 @@ def test_the_pattern_would_catch_a_leak(notice: Any) -> None:
         assert_clean(f"{head.id_number} 13912345678")
     with pytest.raises(AssertionError):
         assert_clean("长期慢性病")
+
+
+@pytest.mark.django_db
+def test_free_text_in_any_notice_field_is_filtered(notice: Any, make_user: Any) -> None:
+    """A phone number typed into a group name, an ID into a name (issue 18, finding 15)."""
+    case = notice.cases.first()
+    household = case.household
+    type(household).objects.filter(pk=household.pk).update(group_name="第三组 13912345678")
+    head = household.members.get()
+    type(head).objects.filter(pk=head.pk).update(name="王建国11010519491231002X")
+    client = client_for(make_user(Role.COUNTY, username="county-free-text"))
+    for url in (f"/cases/notices/{notice.pk}/", f"/api/v1/cases/notices/{notice.pk}"):
+        response = client.get(url)
+        text = (
+            json.dumps(response.json(), ensure_ascii=False)
+            if url.startswith("/api/")
+            else response.content.decode()
+        )
+        assert "13912345678" not in text and "11010519491231002X" not in text
+        assert "第三组" in text and "王建国" in text
