@@ -144,3 +144,24 @@ def test_pages_request_list_approve(areas: Any, make_user: Any) -> None:
     assert cadre.post(f"/registry/transfers/{transfer.pk}/approve/").status_code == 403
     assert township.post(f"/registry/transfers/{transfer.pk}/approve/").status_code == 302
     assert Household.objects.get(code="H-N1").village_id == VILLAGE
+
+
+@pytest.mark.django_db
+def test_api_request_list_approve(areas: Any, make_user: Any) -> None:
+    household_in(areas["neighbour"], "H-N1")
+    cadre = client_for(make_user(Role.CADRE))
+    response = cadre.post(
+        "/api/v1/registry/transfers",
+        {"village_code": VILLAGE, "id_number": "11010519491231002X", "reason": "婚迁"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert made["household_code"] == "H-N1" and made["from_village_id"] is None
+    assert cadre.post(f"/api/v1/registry/transfers/{made['id']}/approve").status_code == 403
+    township = client_for(make_user(Role.TOWNSHIP))
+    assert township.get("/api/v1/registry/transfers").json()[0]["from_village_id"] == NEIGHBOUR
+    approved = township.post(f"/api/v1/registry/transfers/{made['id']}/approve")
+    assert approved.status_code == 200 and approved.json()["status"] == "moved"
+    again = township.post(f"/api/v1/registry/transfers/{made['id']}/approve")
+    assert again.status_code == 409
