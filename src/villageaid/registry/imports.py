@@ -35,8 +35,9 @@ def roster_import_stage(
 ) -> RosterImport:
     """Keep the upload encrypted (frame by frame: a 50 MB roster is never whole in
     memory) and queue its validation. ``village`` (where the roster has no village code)
-    must lie in the uploader's area; without it, the uploader's only village is meant."""
-    if village is not None:
+    must lie in the uploader's area; without it, the uploader's only village is meant.
+    ``actor=None`` is an operator's import (a command or a drill), as for ``registry_commit``."""
+    if village is not None and actor is not None:
         access.require(actor, MODULE, roles.EDIT, village)
     else:
         village = rosterscope.default_village(actor)
