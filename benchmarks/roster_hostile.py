@@ -6,8 +6,9 @@ and its peak resident memory is measured (target < 300 MB each, refused or proce
 The set (``registry/tests/hostile.py``): a 2 KB sparse workbook declaring a cell at
 XFD1000000 (and the same without the declaration), a zip bomb (1 GB of XML declared honestly)
 and one that declares 1 KB for the same, 3,000,000 shared strings, and 1,000,000 person rows
-(inline, and with shared strings so that only the row cap stops it), and the largest roster the
-caps accept (109,999 one-person households, the worst case), processed.
+(inline, and with shared strings so that only the row cap stops it), the largest roster the
+caps accept (109,999 one-person households, the worst case), processed, the same with a million
+unused shared strings, and a CSV of one 48-million-comma line.
 Each child process parses the file with ``parse_roster`` under the project's settings (the
 ``ROSTER_MAX_*`` caps) and reports refused/processed, the reason, seconds and peak RSS from
 ``getrusage`` (a psutil sampler in the parent gives the same figure within a few MB).
@@ -56,7 +57,20 @@ def hostile_set() -> dict[str, Callable[[Path], Path]]:
         "million_rows": lambda p: hostile.many_rows(p, rows=1_000_000),
         "million_compact": lambda p: hostile.many_compact_rows(p, rows=1_000_000),
         "rows_at_cap": lambda p: hostile.many_compact_rows(p, rows=109_999),
+        "rows_and_strings_at_cap": lambda p: hostile.many_compact_rows(
+            p, rows=109_999, padding=999_990
+        ),
+        "csv_one_line": csv_one_line,
     }
+
+
+def csv_one_line(path: Path) -> Path:
+    """A 48 MB CSV whose header line is followed by one line of 48 million commas."""
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("户编号,姓名,证件号码\n")
+        for _ in range(48):
+            fh.write("," * (1024 * 1024))
+    return path
 
 
 def run_child(path: Path) -> dict[str, object]:
@@ -90,7 +104,7 @@ def main() -> int:
         directory.mkdir(parents=True, exist_ok=True)
         print(f"{'file':18} {'size':>9}  {'outcome':10} {'peak RSS':>9} {'seconds':>8}  detail")
         for name in names:
-            path = directory / f"{name}.xlsx"
+            path = directory / (f"{name}.csv" if name.startswith("csv") else f"{name}.xlsx")
             if not path.exists():
                 made = time.perf_counter()
                 files[name](path)

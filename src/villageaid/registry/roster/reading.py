@@ -22,6 +22,7 @@ from villageaid.registry.roster.model import ROSTER_HEADERS, RosterError
 from villageaid.registry.roster.xlsx import Workbook
 
 HEADER_SCAN_ROWS = 30
+_MAX_LINE = 4 * 1024 * 1024  # characters: 256 columns of long text, with room to spare
 Source = str | Path | IO[bytes]
 
 
@@ -141,7 +142,8 @@ def _csv_rows(
 ) -> Iterator[tuple[int, list[Any]]]:
     caps = limits.limits()
     try:
-        for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+        lines = _bounded_lines(text, caps)
+        for number, cells in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
             if number > caps.rows:
                 raise limits.too_many_rows(caps.rows)
             if len(cells) > caps.columns:
@@ -152,6 +154,15 @@ def _csv_rows(
     finally:
         if close:
             text.close()
+
+
+def _bounded_lines(text: io.TextIOWrapper, caps: limits.Limits) -> Iterator[str]:
+    """Lines of at most ``_MAX_LINE`` characters: a line of millions of delimiters would make
+    ``csv`` build a list of millions of cells before the column cap is checked."""
+    for line in text:
+        if len(line) > _MAX_LINE:
+            raise limits.too_many_columns(caps.columns)
+        yield line
 
 
 def find_header(table: Table) -> tuple[int, list[Any]] | None:

@@ -13,6 +13,7 @@ import codecs
 import datetime as dt
 import html
 import re
+from array import array
 from collections.abc import Iterator
 from typing import IO, Any
 from xml.parsers import expat
@@ -58,11 +59,53 @@ def parser() -> Any:
     return made
 
 
+class PackedStrings:
+    """A workbook's shared strings, packed: each block of ``BLOCK`` strings is one ``str`` and an
+    array of offsets. A list of a million short ``str`` objects costs about 70 MB; this costs
+    their characters, so the cap on their number bounds little memory."""
+
+    BLOCK = 4096
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.offsets: list[array[int]] = []
+        self.pending: list[str] = []
+        self.count = 0
+
+    def append(self, text: str) -> None:
+        self.pending.append(text)
+        self.count += 1
+        if len(self.pending) == self.BLOCK:
+            self._pack()
+
+    def finish(self) -> PackedStrings:
+        if self.pending:
+            self._pack()
+        return self
+
+    def _pack(self) -> None:
+        offsets, total = array("I", [0]), 0
+        for text in self.pending:
+            total += len(text)
+            offsets.append(total)
+        self.blocks.append("".join(self.pending))
+        self.offsets.append(offsets)
+        self.pending = []
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> str:
+        block, at = divmod(index, self.BLOCK)
+        offsets = self.offsets[block]
+        return self.blocks[block][offsets[at] : offsets[at + 1]]
+
+
 class CellValues:
     """A cell's text as the value a spreadsheet shows: shared strings looked up, numbers as
     floats, numbers in a date style as dates, booleans as ``bool``."""
 
-    def __init__(self, strings: list[str], date_styles: frozenset[int]) -> None:
+    def __init__(self, strings: PackedStrings, date_styles: frozenset[int]) -> None:
         self.strings, self.date_styles = strings, date_styles
 
     def value(self, raw: str, kind: str, style: int) -> Any:

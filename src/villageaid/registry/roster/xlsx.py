@@ -21,7 +21,7 @@ from xml.parsers import expat
 from villageaid.registry.roster import limits
 from villageaid.registry.roster.limits import Limits
 from villageaid.registry.roster.model import RosterError
-from villageaid.registry.roster.sheet import CellValues, parser, sheet_rows
+from villageaid.registry.roster.sheet import CellValues, PackedStrings, parser, sheet_rows
 
 _CHUNK = 1 << 16
 _HEAD = 1 << 12  # the <dimension> element is near the start of a sheet's XML
@@ -86,14 +86,14 @@ class Workbook:
             sheets.append((element.get("name", ""), posixpath.normpath(part)))
         return sheets
 
-    def _shared_strings(self) -> list[str]:
+    def _shared_strings(self) -> PackedStrings:
         actual = self.names.get("xl/sharedstrings.xml")
         if actual is None:
-            return []
+            return PackedStrings()
         reader = _SharedStrings(self.caps.shared_strings)
         with self.archive.open(actual) as stream:
             _feed(reader.parser, stream)
-        return reader.strings
+        return reader.strings.finish()
 
     def _date_styles(self) -> frozenset[int]:
         styles = self._xml("xl/styles.xml")
@@ -160,7 +160,7 @@ class _SharedStrings:
 
     def __init__(self, cap: int) -> None:
         self.cap = cap
-        self.strings: list[str] = []
+        self.strings = PackedStrings()
         self.parts: list[str] = []
         self.in_text = False
         self.phonetic = 0

@@ -150,10 +150,12 @@ def many_rows(path: Path, rows: int = 1_000_000) -> Path:
 _LABELS = ["张三", "户主", "健康", "普通劳动力", "是", "一般农户", "371003105201"]
 
 
-def many_compact_rows(path: Path, rows: int = 1_000_000) -> Path:
+def many_compact_rows(path: Path, rows: int = 1_000_000, padding: int = 0) -> Path:
     """:func:`many_rows` as a spreadsheet program writes them: repeated labels as shared
-    strings, so the XML stays under the uncompressed cap and only the row cap stops it."""
+    strings, so the XML stays under the uncompressed cap and only the row cap stops it;
+    ``padding`` more shared strings that no cell uses."""
     strings = [f"<si><t>{label}</t></si>".encode() for label in _LABELS]
+    strings += [f"<si><t>{n:012d}</t></si>".encode() for n in range(padding)]
 
     def body() -> Iterator[str]:
         yield _header_row()

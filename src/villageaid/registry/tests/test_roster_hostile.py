@@ -127,3 +127,10 @@ def test_an_upload_over_the_size_cap_is_refused_and_nothing_kept(
             village=areas["village"],
         )
     assert not RosterImport.objects.exists()
+
+
+def test_a_csv_line_of_millions_of_cells_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(hostile.HEADER) + "\n" + "," * 5_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="256 列的上限"):
+        parse_roster(path)
