@@ -236,8 +236,11 @@ def prepare_help_environment() -> None:
 
 def setup_django() -> None:
     import django
+    from django.apps import apps
     from django.core.exceptions import ImproperlyConfigured
 
+    if apps.ready:  # called from a process that set Django up already (tests)
+        return
     try:
         django.setup()
     except ImproperlyConfigured as exc:
