@@ -310,5 +310,16 @@ class CaseMeasure(models.Model):
         return self.get_measure_display()
 
 
+class DeclarationGate(models.Model):
+    """One row per client (its hashed address): a declaration updates it first, so two
+    declarations of one client are counted one after the other (issue 18, finding 11)."""
+
+    ip_hash = models.CharField(max_length=64, unique=True)
+    touched_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.ip_hash[:12]
+
+
 # Clue endings and corrections live in their own module (models of this app).
 from villageaid.cases.endings import ClueEnding, ClueEscalation, Correction  # noqa: E402, F401

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from villageaid.cases.models import SelfDeclaration
+from villageaid.cases.models import DeclarationGate, SelfDeclaration
 from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
@@ -32,10 +32,12 @@ def declaration_submit(
     per_hour: int = 3,
 ) -> SelfDeclaration:
     hashed = ip_hash(ip)
-    since = timezone.now() - dt.timedelta(hours=1)
-    if SelfDeclaration.objects.filter(ip_hash=hashed, created_at__gte=since).count() >= per_hour:
-        raise ServiceError("提交太频繁，请稍后再试", code="rate_limited")
     with transaction.atomic():
+        _pass_gate(hashed)
+        since = timezone.now() - dt.timedelta(hours=1)
+        recent = SelfDeclaration.objects.filter(ip_hash=hashed, created_at__gte=since)
+        if recent.count() >= per_hour:
+            raise ServiceError("提交太频繁，请稍后再试", code="rate_limited")
         row = SelfDeclaration.objects.create(
             village=village,
             area_path=village.path,
@@ -48,6 +50,14 @@ def declaration_submit(
         )
         audit.record(actor=None, action="cases.declaration.submit", obj=row, area=village)
     return row
+
+
+def _pass_gate(hashed: str) -> None:
+    """Write the client's gate row before counting: the write holds its row lock (its
+    database lock on SQLite) until the transaction ends, so a parallel declaration of the
+    same client waits and then counts this one."""
+    DeclarationGate.objects.get_or_create(ip_hash=hashed)
+    DeclarationGate.objects.filter(ip_hash=hashed).update(touched_at=timezone.now())
 
 
 def declaration_dismiss(*, declaration: SelfDeclaration, actor: Any) -> SelfDeclaration:
