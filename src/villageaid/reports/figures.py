@@ -179,6 +179,16 @@ def households_income_verified(path: str, start: dt.date, end: dt.date) -> int:
     return verified_income_households(area_path=path, start=start, end=end)
 
 
+@figure("cases_relapsed", _("风险消除后返贫/再次致贫"), "screening", _("户"), "case-list")
+def cases_relapsed(path: str, start: dt.date, end: dt.date) -> int:
+    from villageaid.cases.models import Case
+
+    rows = Case.objects.filter(
+        area_path__startswith=path, relapse_of__isnull=False, opened_on__range=(start, end)
+    )
+    return int(rows.values("household").distinct().count())
+
+
 @figure("clues_raised", _("部门比对预警线索"), "screening", _("条"), "screening-clue-list")
 def clues_raised(path: str, start: dt.date, end: dt.date) -> int:
     from villageaid.screening.models import Clue

@@ -102,3 +102,24 @@ def test_a_relapse_links_to_the_eliminated_case(areas: Any) -> None:
     again = _open(home)
     assert again.relapse_of == first
     assert list(first.relapses.all()) == [again]
+
+
+@pytest.mark.django_db
+def test_a_relapse_is_shown_in_the_history_and_counted(areas: Any, cadre: Any) -> None:
+    from villageaid.reports import figures
+    from villageaid.testing import client_for
+
+    home = household(areas["village"], "H-RELAPSE-2")
+    first = _open(home)
+    Case.objects.filter(pk=first.pk).update(status=Case.Status.MONITORED)
+    elimination = services.case_open(
+        household=home, actor=None, source="clue", kind="elimination", identification=first
+    )
+    Case.objects.filter(pk=elimination.pk).update(status=Case.Status.ELIMINATED)
+    again = _open(home)
+    page = client_for(cadre).get(f"/cases/{again.pk}/").content.decode()
+    assert "返贫/再次致贫" in page and f"/cases/{first.pk}/" in page
+    old_page = client_for(cadre).get(f"/cases/{first.pk}/").content.decode()
+    assert f"/cases/{again.pk}/" in old_page
+    day = again.opened_on
+    assert figures.by_key()["cases_relapsed"].compute(areas["township"].path, day, day) == 1
