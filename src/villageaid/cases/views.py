@@ -228,7 +228,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
             _fail(request, exc)
         else:
             return redirect("case-detail", pk=case.pk)
-    form = forms.OpenForm(request.POST or None)
+    form = forms.OpenForm(
+        request.POST or None, initial={"household_code": request.GET.get("household", "")[:32]}
+    )
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         household = (

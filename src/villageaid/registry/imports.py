@@ -22,7 +22,7 @@ from villageaid.core.errors import ServiceError
 from villageaid.core.jobs import job, job_start
 from villageaid.core.models import Area
 from villageaid.core.progress import Progress
-from villageaid.registry import roster, rosterscope
+from villageaid.registry import roster, rosterscope, selectors
 from villageaid.registry.models import RosterImport
 from villageaid.registry.services import registry_commit
 
@@ -133,6 +133,8 @@ def roster_import_validate(progress: Progress, *, import_id: int) -> dict[str, A
         "households": len(result.households),
         "persons": len(result.persons),
         "rejected_rows": len({r.row for r in result.rejected}),
+        # Protected values that differ from the registry: shown as 需走程序, never imported.
+        "needs_procedure": selectors.roster_protected_differences(result.households),
     }
     row.rejections = [
         {"row": r.row, "column": r.column, "value": _masked(r.value), "reason": r.reason}

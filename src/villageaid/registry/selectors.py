@@ -115,8 +115,8 @@ def import_get(user: Any, pk: int) -> RosterImport:
     return get_object_or_404(imports_for(user), pk=pk)
 
 
-# Which procedure changes a protected field: the identification chain (a case) or the
-# correction procedure for data that was simply wrong.
+# Which procedure changes a protected field: the identification chain (a case: a household
+# newly monitored) or the correction procedure for data that was simply wrong.
 PROCEDURE_FOR_FIELD = {
     "monitoring_status": "case",
     "monitoring_category": "case",
@@ -142,6 +142,8 @@ def roster_protected_differences(
             imported = row.get(field) or ROSTER_DEFAULTS.get(field, "")
             if imported == getattr(household, field):
                 continue
+            if field == "monitoring_status" and imported != "monitored":
+                procedure = "correction"  # an elimination goes through the household's case
             found.append(
                 {
                     "household_code": household.code,
