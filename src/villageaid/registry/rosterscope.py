@@ -26,7 +26,7 @@ from villageaid.registry.models import Household, Person
 from villageaid.registry.roster.reading import Source, collect_rows, header_map
 
 MODULE = roles.Module.REGISTRY
-CHUNK = 2000
+CHUNK = 5000
 
 
 def outside_person() -> str:
@@ -70,36 +70,48 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
         yield values[start : start + CHUNK]
 
 
-def registered_villages(codes: Iterable[str]) -> dict[str, str]:
-    """``{household code: village code}`` of the codes already in the registry."""
+def registered_villages(codes: Iterable[str], *, besides: str = "") -> dict[str, str]:
+    """``{household code: village code}`` of the codes already in the registry; with
+    ``besides``, only those registered in another village than it (an import into one
+    village then reads nothing back for the households it already holds)."""
+    rows = Household.objects.exclude(village_id=besides) if besides else Household.objects.all()
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(set(codes))):
-        found.update(Household.objects.filter(code__in=chunk).values_list("code", "village_id"))
+        found.update(rows.filter(code__in=chunk).values_list("code", "village_id"))
     return found
 
 
-def registered_person_villages(id_numbers: Iterable[str]) -> dict[str, str]:
-    """``{ID number: village code}`` of the people already in the registry."""
+def registered_person_villages(id_numbers: Iterable[str], *, besides: str = "") -> dict[str, str]:
+    """``{ID number: village code}`` of the people already in the registry (``besides`` as
+    for :func:`registered_villages`)."""
+    rows = Person.objects.all()
+    if besides:
+        rows = rows.exclude(household__village_id=besides)
     by_hash = {pii.lookup_hash(n): n for n in id_numbers}
     found: dict[str, str] = {}
     for chunk in _chunks(sorted(by_hash)):
-        rows = Person.objects.filter(id_hash__in=chunk).values_list(
-            "id_hash", "household__village_id"
-        )
-        found.update((by_hash[digest], village) for digest, village in rows)
+        pairs = rows.filter(id_hash__in=chunk).values_list("id_hash", "household__village_id")
+        found.update((by_hash[digest], village) for digest, village in pairs)
     return found
+
+
+def _only_village(households: list[dict[str, str]]) -> str:
+    villages = {h["village_code"] for h in households}
+    return villages.pop() if len(villages) == 1 else ""
 
 
 def _foreign_households(households: list[dict[str, str]]) -> set[str]:
     village_of = {h["household_code"]: h["village_code"] for h in households}
-    registered = registered_villages(village_of)
+    registered = registered_villages(village_of, besides=_only_village(households))
     return {code for code, village in registered.items() if village != village_of[code]}
 
 
 def _foreign_people(households: list[dict[str, str]], persons: list[dict[str, str]]) -> set[str]:
     """ID numbers registered in another village than their row's household."""
     village_of = {h["household_code"]: h["village_code"] for h in households}
-    registered = registered_person_villages(p["id_number"] for p in persons)
+    registered = registered_person_villages(
+        (p["id_number"] for p in persons), besides=_only_village(households)
+    )
     return {
         p["id_number"]
         for p in persons
