@@ -148,7 +148,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def chromium_env() -> dict[str, str]:
+def chromium_env() -> dict[str, str | float | bool]:
     """Chromium sees only the shipped font (core.fonts), whatever the machine has: pages print
     the same everywhere, and a machine whose fontconfig lists no font does not abort it."""
     import tempfile
