@@ -4,7 +4,7 @@ A :class:`Bound` is a domain range (an income, a weight, a body temperature) che
 against the column that stores it: ``Bound.decimal(max_digits, places, ...)`` refuses at
 import time a range the column could not hold, so a value that passes the bound is always
 storable (SQLite stores anything and then fails to read it back). Forms take
-``bound.form_field()``, API schemas ``bound.schema()`` (an ``Annotated`` pydantic type),
+``bound.form_field()``, API schemas the ``Annotated`` types below (``ApiId``, ``JinIn``…),
 models ``bound.validators()``, and services ``bound.check(value)`` (so imports are checked
 too). Dates: ``PAST_DATE`` and friends refuse the future where a date records something
 that has happened (a birth, a harvest, a visit, a passage at the gate).
@@ -23,7 +23,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator, Field
 
 from villageaid.core.errors import ServiceError
@@ -45,7 +46,7 @@ def column_max(max_digits: int, places: int) -> Decimal:
 class Bound:
     """A closed range ``[low, high]`` with ``places`` decimal places (0: a whole number)."""
 
-    name: str
+    name: Any  # a lazy translation: what the messages and form labels call it
     low: Decimal
     high: Decimal
     places: int = 0
@@ -53,7 +54,7 @@ class Bound:
 
     @classmethod
     def decimal(
-        cls, name: str, *, max_digits: int, places: int, low: str | int, high: str | int
+        cls, name: Any, *, max_digits: int, places: int, low: str | int, high: str | int
     ) -> Bound:
         bound = cls(name, Decimal(low), Decimal(high), places, max_digits)
         limit = column_max(max_digits, places)
@@ -63,7 +64,7 @@ class Bound:
 
     @classmethod
     def integer(
-        cls, name: str, *, low: int, high: int, column_max: int = POSITIVE_INT_MAX
+        cls, name: Any, *, low: int, high: int, column_max: int = POSITIVE_INT_MAX
     ) -> Bound:
         if not -column_max - 1 <= low <= high <= column_max:
             raise ValueError(f"{name}: [{low}, {high}] does not fit the integer column")
@@ -73,7 +74,7 @@ class Bound:
 
     def message(self) -> str:
         return gettext("%(name)s须在 %(low)s 至 %(high)s 之间") % {
-            "name": gettext(self.name),
+            "name": self.name,
             "low": self.low,
             "high": self.high,
         }
@@ -94,7 +95,7 @@ class Bound:
         if self.max_digits is not None and number.as_tuple().exponent < -self.places:  # type: ignore[operator]
             raise ValidationError(
                 gettext("%(name)s最多 %(places)s 位小数")
-                % {"name": gettext(self.name), "places": self.places},
+                % {"name": self.name, "places": self.places},
                 code="too_many_places",
             )
         return value
@@ -106,7 +107,7 @@ class Bound:
     # -- forms -----------------------------------------------------------------
 
     def form_field(self, **kwargs: Any) -> forms.Field:
-        kwargs.setdefault("label", gettext_lazy(self.name))
+        kwargs.setdefault("label", self.name)
         if self.places == 0:
             return forms.IntegerField(min_value=int(self.low), max_value=int(self.high), **kwargs)
         digits = self.max_digits or len(str(int(self.high))) + self.places
@@ -118,10 +119,6 @@ class Bound:
             **kwargs,
         )
 
-    def float_form_field(self, **kwargs: Any) -> forms.FloatField:
-        kwargs.setdefault("label", gettext_lazy(self.name))
-        return forms.FloatField(min_value=float(self.low), max_value=float(self.high), **kwargs)
-
     # -- API schemas (pydantic) ------------------------------------------------
 
     def field(self) -> Any:
@@ -129,13 +126,6 @@ class Bound:
         if self.places == 0:
             return Field(ge=int(self.low), le=int(self.high))
         return Field(ge=self.low, le=self.high, decimal_places=self.places, allow_inf_nan=False)
-
-    def schema(self) -> Any:
-        """An ``Annotated`` type for a Ninja schema field of this bound."""
-        return Annotated[int if self.places == 0 else Decimal, self.field()]
-
-    def float_schema(self) -> Any:
-        return Annotated[float, Field(ge=float(self.low), le=float(self.high), allow_inf_nan=False)]
 
 
 def check_float(bound: Bound, value: float) -> float:
@@ -148,40 +138,40 @@ def check_float(bound: Bound, value: float) -> float:
 # --- money (yuan) -------------------------------------------------------------
 # Household income components and expenses: DecimalField(12, 2); a rural household's
 # year stays far below ten million yuan, which also keeps sums of five components inside.
-INCOME = Bound.decimal("收入（元）", max_digits=12, places=2, low=0, high=10_000_000)
+INCOME = Bound.decimal(_("收入（元）"), max_digits=12, places=2, low=0, high=10_000_000)
 NET_INCOME = Bound.decimal(
-    "家庭年纯收入（元）", max_digits=12, places=2, low=-10_000_000, high=50_000_000
+    _("家庭年纯收入（元）"), max_digits=12, places=2, low=-10_000_000, high=50_000_000
 )
-EXPENSE = Bound.decimal("支出（元）", max_digits=12, places=2, low=0, high=10_000_000)
-AMOUNT = Bound.decimal("金额（元）", max_digits=12, places=2, low=0, high=100_000_000)
+EXPENSE = Bound.decimal(_("支出（元）"), max_digits=12, places=2, low=0, high=10_000_000)
+AMOUNT = Bound.decimal(_("金额（元）"), max_digits=12, places=2, low=0, high=100_000_000)
 # Prices: DecimalField(10, 2). Price × the largest quantity below stays inside an amount.
-PRICE_PER_JIN = Bound.decimal("单价（元/斤）", max_digits=10, places=2, low=0, high=10_000)
-ITEM_VALUE = Bound.decimal("物品价值（元）", max_digits=10, places=2, low=0, high=10_000_000)
+PRICE_PER_JIN = Bound.decimal(_("单价（元/斤）"), max_digits=10, places=2, low=0, high=10_000)
+ITEM_VALUE = Bound.decimal(_("物品价值（元）"), max_digits=10, places=2, low=0, high=10_000_000)
 
 # --- weights and quantities -----------------------------------------------------
 GRAMS_PER_JIN = 500
 # A lot, a harvest, an order: PositiveIntegerField grams; 100 t is beyond any village's lot.
-GRAMS = Bound.integer("重量（克）", low=1, high=100_000_000)
-JIN = Bound.decimal("重量（斤）", max_digits=10, places=3, low="0.002", high=200_000)
-HARVEST_JIN = Bound.decimal("重量（斤）", max_digits=8, places=2, low="0.01", high=200_000)
-ITEM_COUNT = Bound.integer("数量", low=1, high=1_000_000)
-GIFT_QUANTITY = Bound.decimal("数量", max_digits=10, places=2, low="0.01", high=1_000_000)
-PEOPLE = Bound.integer("人数", low=0, high=100_000)
-POINTS = Bound.integer("分值", low=-1000, high=1000)
-DAYS = Bound.integer("天数", low=0, high=3660)
-MONTHS = Bound.integer("月数", low=1, high=36)
-SHELF_LIFE_DAYS = Bound.integer("保质期（天）", low=1, high=3660)
-VEHICLES = Bound.integer("车辆数", low=1, high=1000)
+GRAMS = Bound.integer(_("重量（克）"), low=1, high=100_000_000)
+JIN = Bound.decimal(_("重量（斤）"), max_digits=10, places=3, low="0.002", high=200_000)
+HARVEST_JIN = Bound.decimal(_("重量（斤）"), max_digits=8, places=2, low="0.01", high=200_000)
+ITEM_COUNT = Bound.integer(_("数量"), low=1, high=1_000_000)
+GIFT_QUANTITY = Bound.decimal(_("数量"), max_digits=10, places=2, low="0.01", high=1_000_000)
+PEOPLE = Bound.integer(_("人数"), low=0, high=100_000)
+POINTS = Bound.integer(_("分值"), low=-1000, high=1000)
+DAYS = Bound.integer(_("天数"), low=0, high=3660)
+MONTHS = Bound.integer(_("月数"), low=1, high=36)
+SHELF_LIFE_DAYS = Bound.integer(_("保质期（天）"), low=1, high=3660)
+VEHICLES = Bound.integer(_("车辆数"), low=1, high=1000)
 
 # --- measurements ---------------------------------------------------------------
-BODY_TEMPERATURE = Bound.decimal("体温（℃）", max_digits=3, places=1, low="34.0", high="43.0")
-AIR_TEMPERATURE = Bound.integer("温度（℃）", low=-60, high=90)
-HUMIDITY = Bound.integer("湿度（%）", low=0, high=100)
-CO2_PPM = Bound.integer("二氧化碳（ppm）", low=0, high=100_000)
-LUX = Bound.integer("光照（lx）", low=0, high=300_000)
-PRESSURE_HPA = Bound.integer("气压（hPa）", low=300, high=1200)
+BODY_TEMPERATURE = Bound.decimal(_("体温（℃）"), max_digits=3, places=1, low="34.0", high="43.0")
+AIR_TEMPERATURE = Bound.integer(_("温度（℃）"), low=-60, high=90)
+HUMIDITY = Bound.integer(_("湿度（%）"), low=0, high=100)
+CO2_PPM = Bound.integer(_("二氧化碳（ppm）"), low=0, high=100_000)
+LUX = Bound.integer(_("光照（lx）"), low=0, high=300_000)
+PRESSURE_HPA = Bound.integer(_("气压（hPa）"), low=300, high=1200)
 # A value from a device whose measurement the parser cannot tell (ESPHome names).
-ANY_READING = Bound.integer("读数", low=-1_000_000, high=1_000_000)
+ANY_READING = Bound.integer(_("读数"), low=-1_000_000, high=1_000_000)
 # The platform JSON's measurements and Tasmota's fields, each with its bound.
 READINGS: dict[str, Bound] = {
     "air_temp": AIR_TEMPERATURE,
@@ -197,18 +187,17 @@ READINGS: dict[str, Bound] = {
     "Humidity": HUMIDITY,
     "Pressure": PRESSURE_HPA,
 }
-LATITUDE = Bound.decimal("纬度", max_digits=9, places=6, low=-90, high=90)
-LONGITUDE = Bound.decimal("经度", max_digits=9, places=6, low=-180, high=180)
+LATITUDE = Bound.decimal(_("纬度"), max_digits=9, places=6, low=-90, high=90)
+LONGITUDE = Bound.decimal(_("经度"), max_digits=9, places=6, low=-180, high=180)
 
 # --- identifiers ----------------------------------------------------------------
-ID = Bound.integer("编号", low=1, high=BIGINT_MAX, column_max=BIGINT_MAX)
+ID = Bound.integer(_("编号"), low=1, high=BIGINT_MAX, column_max=BIGINT_MAX)
 
 # --- types for API schemas (Annotated, so type checkers see int / Decimal) -----------
 ApiId = Annotated[int, ID.field()]
 # An optional id filter of a list (0: none).
 QueryId = Annotated[int, Field(ge=0, le=BIGINT_MAX)]
 JinIn = Annotated[Decimal, JIN.field()]
-BodyTemperatureIn = Annotated[Decimal, BODY_TEMPERATURE.field()]
 # A number whose range the service checks itself (with its own message and code).
 FiniteDecimal = Annotated[Decimal, Field(allow_inf_nan=False)]
 LatitudeIn = Annotated[Decimal, LATITUDE.field()]
@@ -285,7 +274,6 @@ def _pydantic(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 PastDate = Annotated[dt.date, AfterValidator(_pydantic(check_past_date))]
 PastDateTime = Annotated[dt.datetime, AfterValidator(_pydantic(check_past_datetime))]
-PlannedDate = Annotated[dt.date, AfterValidator(_pydantic(check_planned_date))]
 
 
 def _validator(check: Callable[[Any], Any]) -> Callable[[Any], None]:
@@ -301,7 +289,3 @@ class PastDateField(forms.DateField):
 
 class PastDateTimeField(forms.DateTimeField):
     default_validators = [_validator(check_past_datetime)]
-
-
-class PlannedDateField(forms.DateField):
-    default_validators = [_validator(check_planned_date)]

@@ -85,3 +85,23 @@ def test_a_run_reads_the_encrypted_datasets(
     assert run.status == ScreeningRun.Status.DONE and run.clue_count > 0
     assert not any(Path(tmp_path / "tmp").rglob("*.csv"))
     assert all(d.upload.name.endswith(".enc") for d in DepartmentDataset.objects.all())
+
+
+@pytest.mark.spark
+def test_a_spark_run_reads_the_encrypted_datasets_too(areas: dict[str, Any], media: Path) -> None:
+    """The same stored (encrypted) datasets give Spark the clues DuckDB finds."""
+    from villageaid.core.demo import DemoContext
+    from villageaid.registry import demo as registry_demo
+    from villageaid.screening.models import ScreeningRun
+
+    registry_demo.load(DemoContext(password="x", stdout=io.StringIO()))
+    demo.load_datasets(areas["county"])
+    counts = {}
+    for engine in ("duckdb", "spark"):
+        run = services.run_create(
+            as_of=demo.AS_OF, area=areas["village"], actor=None, engine=engine, push=False
+        )
+        run = services.run_execute(run)
+        assert run.status == ScreeningRun.Status.DONE, run.message
+        counts[engine] = run.clue_count
+    assert counts["spark"] == counts["duckdb"] > 0
