@@ -63,7 +63,8 @@ def test_an_id_registered_in_another_village_is_refused_without_naming_it(
     assert rejection["row"] == 2
     text = str(row.rejections) + str(row.counts)
     assert NEIGHBOUR not in text and "南马村" not in text and "H-N1" not in text
-    assert row.counts == {"households": 1, "persons": 1, "rejected_rows": 1}
+    counts = {k: row.counts[k] for k in ("households", "persons", "rejected_rows")}
+    assert counts == {"households": 1, "persons": 1, "rejected_rows": 1}
     assert Person.objects.get().household == other  # untouched
 
 
