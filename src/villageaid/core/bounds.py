@@ -214,46 +214,46 @@ def _date_message(kind: str) -> str:
     }[kind]
 
 
-def check_past_date(value: dt.date | None) -> dt.date | None:
+def check_past_date(value: dt.date | None) -> None:
     """A date of something that has happened: not after today, not before 1900."""
     if value is None:
-        return value
+        return
     day = value.date() if isinstance(value, dt.datetime) else value
     if day > timezone.localdate():
         raise ValidationError(_date_message("future"), code="future_date")
     if day < EARLIEST:
         raise ValidationError(_date_message("past"), code="too_old")
-    return value
 
 
-def check_past_datetime(value: dt.datetime | None) -> dt.datetime | None:
+def check_past_datetime(value: dt.datetime | None) -> None:
     """A moment that has happened: not later than now plus ``CLOCK_SKEW``."""
     if value is None:
-        return value
+        return
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > timezone.now() + CLOCK_SKEW:
         raise ValidationError(gettext("时间不能晚于当前时间"), code="future_time")
     if value.date() < EARLIEST:
         raise ValidationError(_date_message("past"), code="too_old")
-    return value
 
 
-def check_planned_date(value: dt.date | None) -> dt.date | None:
+def check_planned_date(value: dt.date | None) -> None:
     """A date that may lie ahead (a deadline, a delivery): within ten years either way."""
     if value is None:
-        return value
+        return
     today = timezone.localdate()
     if abs((value - today).days) > 3660:
         raise ValidationError(_date_message("far"), code="far_date")
-    return value
 
 
 def ensure(check: Bound | Callable[[Any], Any], value: Any) -> Any:
     """For services: ``value`` when ``check`` (a bound, or one of the date checks above)
     passes, else a ``ServiceError`` with its message, so a view or the API answers 4xx."""
     try:
-        return check.check(value) if isinstance(check, Bound) else check(value)
+        if isinstance(check, Bound):
+            return check.check(value)
+        check(value)
+        return value
     except ValidationError as exc:
         raise ServiceError(
             "；".join(exc.messages), code=exc.error_list[0].code or "invalid"
@@ -265,9 +265,10 @@ def _pydantic(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     def run(value: Any) -> Any:
         try:
-            return check(value)
+            check(value)
         except ValidationError as exc:
             raise ValueError("; ".join(exc.messages)) from None
+        return value
 
     return run
 
@@ -276,16 +277,9 @@ PastDate = Annotated[dt.date, AfterValidator(_pydantic(check_past_date))]
 PastDateTime = Annotated[dt.datetime, AfterValidator(_pydantic(check_past_datetime))]
 
 
-def _validator(check: Callable[[Any], Any]) -> Callable[[Any], None]:
-    def validate(value: Any) -> None:
-        check(value)
-
-    return validate
-
-
 class PastDateField(forms.DateField):
-    default_validators = [_validator(check_past_date)]
+    default_validators = [check_past_date]
 
 
 class PastDateTimeField(forms.DateTimeField):
-    default_validators = [_validator(check_past_datetime)]
+    default_validators = [check_past_datetime]
