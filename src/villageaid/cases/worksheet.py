@@ -46,6 +46,17 @@ class Worksheet:
     form: list[tuple[str, str]] = field(default_factory=list)
 
     @property
+    def quota(self) -> str:
+        """The version's scale guideline (NAT-2020: about 5 % of the 建档立卡 population)."""
+        value = self.policy.value("quota")
+        if not value:
+            return ""
+        return (
+            f"约为建档立卡人口的 {Decimal(value['share']):.0%}，深度贫困地区原则上不超过 "
+            f"{Decimal(value['deep_poverty_share']):.0%}（{self.policy.source('quota')}）"
+        )
+
+    @property
     def per_capita(self) -> Decimal | None:
         latest = self.facts.latest
         return self.facts.per_capita(latest.net) if latest else None

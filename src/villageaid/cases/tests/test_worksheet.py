@@ -68,6 +68,7 @@ def test_time_travel_shows_the_2026_category_with_the_rule(beima: DemoContext) -
     html = client.get(f"{url}?on=2020-04-20&compare=NAT-2026").content.decode()
     assert "脱贫监测户" in html and "突发严重困难户" in html and "R-CAT-1" in html
     assert "信息采集表" in html and "纳入监测对象的收入参考范围" in html
+    assert "建档立卡人口的 5%" in html  # NAT-2020's scale guideline (S2)
 
 
 @pytest.mark.django_db
