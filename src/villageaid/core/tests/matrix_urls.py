@@ -164,6 +164,7 @@ API_LISTS = [
     ("open_clues", "/cases/clues/open", "cases"),
     ("clue_ages", "/cases/clues/ages", "cases"),
     ("corrections", "/cases/corrections", "cases"),
+    ("transfer_list", "/registry/transfers", "registry"),
 ]
 # (name, module, action, record, bound, also)
 DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
@@ -757,6 +758,38 @@ def write_specs() -> list[Spec]:
             step="correction",
             path=api("/cases/corrections/{pk}/decision", "correction_{owner}"),
             body=lambda w, o: _json({"approve": True}),
+        ),
+        Spec(
+            "api:transfer_request",
+            "registry",
+            "C",
+            "POST",
+            path=api("/registry/transfers"),
+            body=lambda w, o: _json(
+                {
+                    "village_code": w.areas["village"].code,
+                    "household_code": w["movable"].code,
+                    "reason": "婚迁",
+                }
+            ),
+        ),
+        Spec(
+            "api:transfer_approve",
+            "registry",
+            "S",
+            "POST",
+            step="transfer",
+            path=api("/registry/transfers/{pk}/approve", "transfer"),
+            body=lambda w, o: _json({}),
+        ),
+        Spec(
+            "api:transfer_reject",
+            "registry",
+            "S",
+            "POST",
+            step="transfer",
+            path=api("/registry/transfers/{pk}/reject", "transfer"),
+            body=lambda w, o: _json({"reason": "材料不全"}),
         ),
     ]
     return specs

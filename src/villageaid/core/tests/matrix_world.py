@@ -267,6 +267,7 @@ def _others(world: World) -> None:
         code="371003106000", name="泽头镇", level="township", parent=world.areas["county"]
     )
     elsewhere = area_create(code="371003106201", name="西村", level="village", parent=township)
+    rows["movable"] = household_in(elsewhere, "H-TR-N")  # for a new request into 北马村
     rows["transfer"] = HouseholdTransfer.objects.create(
         household=household_in(elsewhere, "H-TR-M"),
         from_village=elsewhere,

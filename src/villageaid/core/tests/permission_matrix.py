@@ -61,6 +61,9 @@ STEPS: dict[str, frozenset[str]] = {
     "correction": frozenset({"township"}),
     "transfer": frozenset({"township"}),
 }
+# Steps decided for the villages by the level above them: a township official assigned to a
+# single village (the "own" persona) is not the township that approves a move between villages.
+STEP_REACH: dict[str, frozenset[str]] = {"transfer": frozenset({"up"})}
 
 # WHERE — the record lies in 北马村 (its first grid). Each role has one persona per relation:
 #   own        a user of 北马村, the record is theirs (for a helper: the household is paired
@@ -124,5 +127,5 @@ def expected(role: str, module: str, action: str, relation: str, *, step: str = 
     if not may(role, module, action) or not reaches(role, relation):
         return False
     if action == "S" and step and role != "admin":
-        return role in STEPS[step]
+        return role in STEPS[step] and relation in STEP_REACH.get(step, RELATIONS)
     return True
