@@ -255,6 +255,8 @@ def elimination_checks(
                 else "家庭有劳动力",
             )
         )
+    # 自然消除: the risk went away by itself (spec §10.1), so no measure is required; S32 also
+    # leaves 自然消除 out of its measure-timing check. 帮扶消除 needs the measures (S31).
     if mode == ASSISTED:
         checks.append(
             Check(
