@@ -36,6 +36,9 @@ class Spec:
     shows: str = ""
     household_data: bool = True  # False: public material of the village (its QR poster)
     query: str = ""
+    # The write is on the persona's own area (the rule catalogue of its province), not on a
+    # record of 北马村: the role decides, wherever the persona sits.
+    own_area: bool = False
 
     @property
     def has_record(self) -> bool:
@@ -868,6 +871,27 @@ def write_specs() -> list[Spec]:
             pk("transfer"),
             step="transfer",
             body=lambda w, o: {"reason": "材料不全"},
+        ),
+        Spec(
+            "epidemic-overview",
+            "epidemic",
+            "C",
+            "POST",
+            label="POST epidemic case record",
+            body=lambda w, o: {
+                "village": w.areas["village"].code,
+                "status": "suspected",
+                "opened_on": TODAY.isoformat(),
+                "person_name": "赵六",
+            },
+        ),
+        Spec(
+            "screening-catalogue-edit",
+            "screening",
+            "U",
+            "POST",
+            own_area=True,
+            body=lambda w, o: {"note": "调整参数"},
         ),
     ]
     return specs

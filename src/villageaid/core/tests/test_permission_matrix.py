@@ -83,6 +83,8 @@ def _owners(spec: Spec, role: str) -> list[tuple[str, str, str]]:
 
 
 def _want(spec: Spec, role: str, relation: str) -> bool:
+    if spec.own_area:
+        return may(role, spec.module, spec.action)
     ok = expected(role, spec.module, spec.action, relation, step=spec.step)
     return ok and all(expected(role, m, a, relation) for m, a in spec.also)
 
