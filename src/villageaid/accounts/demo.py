@@ -14,6 +14,8 @@ DEMO_USERS = [
     ("township", Role.TOWNSHIP, SONGCUN, "宋村镇"),
     ("cadre", Role.CADRE, BEIMA, "北马村村干部"),
     ("helper", Role.HELPER, BEIMA, "帮扶责任人"),
+    ("helper2", Role.HELPER, BEIMA, "帮扶责任人（驻村工作队）"),
+    ("helper3", Role.HELPER, BEIMA, "帮扶责任人（镇包村干部）"),
     ("grid", Role.GRID, BEIMA + "001", "网格员"),
     ("assessor", Role.ASSESSOR, WENDENG, "第三方评估"),
     ("tech", Role.TECH, BEIMA, "园区技术员"),

@@ -1,7 +1,13 @@
 """Demo cases in Beima, spring 2020 (the seed article): the epidemic-hit 脱贫户 reported by a
 cadre on 8 April, helped at once from the township poverty fund (镇级扶贫基金) before its
-identification ended, then identified as 脱贫不稳定户; and the 8 边缘户 candidates screened out
-in the April self-assessment, walked through to the county decision."""
+identification ended, then identified as 脱贫不稳定户; and the 8 边缘户 candidates the April
+screening pushed on 1 April, walked through to the county decision within 15 days.
+
+The story is in order: a case opens on its clue's day, is verified at home (the visit the
+self-assessment records), compared, reviewed, posted 5 days, reviewed by the township and
+decided by the county; the assistance plan starts after the decision (only the epidemic
+household's relief is immediate, by design). Every clue ends somewhere: the first risk clue
+of a household opens its case, its other clues join it, the anomaly becomes a correction."""
 
 from __future__ import annotations
 
@@ -11,17 +17,20 @@ from typing import Any
 
 from villageaid.cases import rules, services
 from villageaid.cases.models import Case, Transition
-from villageaid.core import audit
+from villageaid.cases.services import clues as clue_services
 from villageaid.core.demo import BEIMA, DemoContext
-from villageaid.registry import synth
-from villageaid.registry.models import Household, IncomeRecord
+from villageaid.registry import figures, synth
+from villageaid.registry.models import Household
 from villageaid.screening.models import Clue
 
 PASS = Transition.Decision.PASS
 D = dt.date
 EPIDEMIC_OPENED = D(2020, 4, 8)
 PRE_EPIDEMIC_END = D(2020, 1, 22)  # the 12 months before Wuhan's lockdown
-NOTICE_ON, NOTICE_CLOSED = D(2020, 4, 13), D(2020, 4, 18)
+REVIEW_ON = D(2020, 4, 8)  # the village's democratic review of all nine
+NOTICE_ON, NOTICE_CLOSED = D(2020, 4, 9), D(2020, 4, 14)
+TOWNSHIP_ON, COUNTY_ON, ANNOUNCE_ON = D(2020, 4, 15), D(2020, 4, 16), D(2020, 4, 17)
+PLAN_ON = D(2020, 4, 18)  # the assistance plan, after the decision
 
 
 def load(ctx: DemoContext) -> None:
@@ -32,8 +41,9 @@ def load(ctx: DemoContext) -> None:
     users = {name: ctx.users.get(name) for name in ("cadre", "township", "county")}
     village = synth.beima_village()
     epidemic = _open_epidemic(users)
-    marginal = [_open_marginal(c, n, users) for n, c in enumerate(village.marginal_candidates)]
+    marginal = [_open_marginal(c, users) for c in village.marginal_candidates]
     opened = [epidemic, *marginal]
+    _end_other_clues(users)
     for case in opened:
         _before_notice(case, users)
     notice = services.notice_publish(cases=opened, actor=users["cadre"], on=NOTICE_ON)
@@ -46,12 +56,12 @@ def load(ctx: DemoContext) -> None:
 def _record_pre_epidemic_income(household: Household, actor: Any) -> None:
     """The 12 months before the epidemic, when the head still worked outside the county:
     the verified income after it fell by a third (国开发〔2020〕6号: 收入大幅缩减)."""
-    record, _ = IncomeRecord.objects.update_or_create(
+    figures.income_record_verified(
         household=household,
         period_end=PRE_EPIDEMIC_END,
-        defaults={"wage": household.net_income_12m * 3 / 2},
+        components={"wage": household.net_income_12m * 3 / 2},
+        actor=actor,
     )
-    audit.record(actor=actor, action="registry.income.record", obj=record, area=household.village)
 
 
 def _open_epidemic(users: dict[str, Any]) -> Case:
@@ -89,19 +99,39 @@ def _open_epidemic(users: dict[str, Any]) -> Case:
     return case
 
 
-def _open_marginal(candidate: Any, n: int, users: dict[str, Any]) -> Case:
+def _open_marginal(candidate: Any, users: dict[str, Any]) -> Case:
+    """The household's first risk clue opens its case on the clue's day; without a clue
+    (screening not loaded) the cadre's report of the self-assessment does."""
     household = Household.objects.get(code=candidate.household_code)
-    clue = Clue.objects.filter(household=household, kind="risk").first()
-    case = services.case_open(
-        household=household,
-        actor=users["cadre"],
-        source=Case.Source.CLUE if clue else Case.Source.CADRE_REPORT,
-        clue=clue,
-        opened_on=D(2020, 4, 2) + dt.timedelta(days=n % 4),
-        summary=candidate.note,
-        risk_types=candidate.risk_types,
-    )
+    clue = Clue.objects.filter(household=household, kind="risk").order_by("pk").first()
+    if clue is not None and users["cadre"] is not None:
+        case = services.clue_open_case(clue=clue, actor=users["cadre"]).case
+        assert case is not None
+    else:
+        case = services.case_open(
+            household=household,
+            actor=users["cadre"],
+            source=Case.Source.CADRE_REPORT,
+            opened_on=D(2020, 4, 1),
+            summary=candidate.note,
+            risk_types=candidate.risk_types,
+        )
+    Case.objects.filter(pk=case.pk).update(summary=candidate.note[:300])
+    case.refresh_from_db()
+    case.risk_types = candidate.risk_types
     return case
+
+
+def _end_other_clues(users: dict[str, Any]) -> None:
+    """A household's further clues join its case; the anomaly (a car registered to a member
+    of a 脱贫户) becomes a correction task for the village."""
+    if users["cadre"] is None:
+        return
+    for clue in clue_services.open_clues().filter(household__village_id=BEIMA).order_by("pk"):
+        if clue.kind in clue_services.CORRECTABLE_KINDS:
+            services.clue_to_correction(clue=clue, actor=users["cadre"])
+        elif clue_services.household_case(clue.household) is not None:
+            services.clue_join(clue=clue, actor=users["cadre"])
 
 
 def _plan(case: Case, users: dict[str, Any]) -> None:
@@ -119,7 +149,7 @@ def _plan(case: Case, users: dict[str, Any]) -> None:
             amount=amount,
             in_kind="" if amount else "医保参保资助",
             status="delivered",
-            granted_on=D(2020, 4, 22),
+            granted_on=PLAN_ON,
         )
 
 
@@ -132,7 +162,11 @@ def _self_pay(code: str) -> Decimal:
 
 
 def _before_notice(case: Case, users: dict[str, Any]) -> None:
-    on = case.opened_on + dt.timedelta(days=2)
+    """Home verification two days after a clue (the day of a cadre's own report), the
+    county's comparison two days later, the joint review on REVIEW_ON."""
+    lag = 2 if case.source == Case.Source.CLUE else 0
+    on = min(case.opened_on + dt.timedelta(days=lag), REVIEW_ON)
+    compared = min(on + dt.timedelta(days=lag), REVIEW_ON)
     services.case_verify(
         case=case,
         actor=users["cadre"],
@@ -141,14 +175,14 @@ def _before_notice(case: Case, users: dict[str, Any]) -> None:
         guarantees={},
         risk_types=case.risk_types,
         expenses={"medical": _self_pay(case.household.code)},
+        authorised_on=on,
     )
-    services.authorisation_record(case=case, actor=users["cadre"], signed_on=on)
-    services.case_transition(case=case, actor=users["county"], decision=PASS, on=on)
+    services.case_transition(case=case, actor=users["county"], decision=PASS, on=compared)
     services.case_transition(
         case=case,
         actor=users["cadre"],
         decision=PASS,
-        on=D(2020, 4, 12),
+        on=REVIEW_ON,
         data={
             "attendees": 23,
             "votes_for": 23,
@@ -161,19 +195,19 @@ def _before_notice(case: Case, users: dict[str, Any]) -> None:
 def _after_notice(case: Case, users: dict[str, Any]) -> None:
     """The county decides the category the case's version gives (NAT-2020 in spring 2020:
     脱贫监测户 or 边缘户); a household the rules do not take in is not decided."""
-    reached = rules.assess_case(case, D(2020, 4, 20)).category
+    reached = rules.assess_case(case, COUNTY_ON).category
     if reached is None:
         return
     category = reached.code
     services.case_transition(case=case, actor=users["cadre"], decision=PASS, on=NOTICE_CLOSED)
-    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 19))
+    services.case_transition(case=case, actor=users["township"], decision=PASS, on=TOWNSHIP_ON)
     services.case_transition(
         case=case,
         actor=users["county"],
         decision=PASS,
-        on=D(2020, 4, 20),
+        on=COUNTY_ON,
         data={"category": category, "risk_types": case.risk_types},
     )
-    services.case_transition(case=case, actor=users["township"], decision=PASS, on=D(2020, 4, 21))
+    services.case_transition(case=case, actor=users["township"], decision=PASS, on=ANNOUNCE_ON)
     if case.household.code != synth.BEIMA_EPIDEMIC_CODE:
         _plan(case, users)

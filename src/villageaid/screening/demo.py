@@ -8,12 +8,14 @@ import csv
 import datetime as dt
 import io
 
+from django.utils import timezone
+
 from villageaid.core.demo import BEIMA, WENDENG, DemoContext
 from villageaid.core.models import Area
 from villageaid.registry import synth
 from villageaid.screening import services
 from villageaid.screening.engine.datasets import BY_NAME
-from villageaid.screening.models import DepartmentDataset, ScreeningRun
+from villageaid.screening.models import Clue, DepartmentDataset, ScreeningRun
 
 AS_OF = synth.REFERENCE_DATE  # 2020-04-01
 PERIOD_START = AS_OF - dt.timedelta(days=364)
@@ -56,4 +58,8 @@ def load(ctx: DemoContext) -> None:
         load_datasets(county)
     run = services.run_create(as_of=AS_OF, area=village, actor=None)
     run = services.run_execute(run)
+    # The clues were pushed to the village on the run's day in 2020, not today: the cases
+    # opened from them start their clock then (demo history, written by its own app).
+    pushed = timezone.make_aware(dt.datetime.combine(AS_OF, dt.time(9)))
+    Clue.objects.filter(run=run).update(created_at=pushed)
     ctx.say(f"  北马村 {AS_OF:%Y-%m}: {run.clue_count} 条线索，推送 {run.pushed_count} 条")

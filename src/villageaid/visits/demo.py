@@ -39,12 +39,16 @@ def load(ctx: DemoContext) -> None:
     if Campaign.objects.filter(name=CAMPAIGN).exists():
         return
     village = Area.objects.get(code=BEIMA)
-    helper, assessor = ctx.users.get("helper"), ctx.users.get("assessor")
+    assessor = ctx.users.get("assessor")
+    helpers = [u for name, u in sorted(ctx.users.items()) if name.startswith("helper") and u]
     campaign = _campaign(village, assessor)
-    visited = _visits(campaign, helper)
+    if helpers:
+        _pairing(helpers)
+    staff = [u for u in (ctx.users.get("cadre"), ctx.users.get("grid")) if u is not None]
+    visited = _visits(campaign, staff)
     _findings(campaign)
-    if helper is not None:
-        _pairing(helper)
+    if helpers:
+        _plan_due(helpers)
     members = _party_members(village)
     _condolences(members)
     _points(village, members)
@@ -83,16 +87,39 @@ def _at(n: int) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
-def _visits(campaign: Campaign, helper: Any) -> int:
+def _visitor(household: Household, n: int, staff: list[Any]) -> Any:
+    """A paired household is visited by its helper; the others by the village's own staff
+    in turn (the grid worker only inside the grid)."""
+    paired = household.helper_assignments.filter(ended_on__isnull=True).first()
+    if paired is not None:
+        return paired.helper
+    inside = [u for u in staff if u.role != "grid" or household.grid_id is not None]
+    return inside[n % len(inside)] if inside else None
+
+
+def _verified_on(household: Household) -> dt.date | None:
+    """The day a case's home verification took place: the campaign's visit that day."""
+    from villageaid.cases import selectors as case_selectors
+
+    case = case_selectors.household_cases(household).first()
+    verify = case.transitions.filter(step_code="verify").first() if case else None
+    return verify.on if verify is not None else None
+
+
+def _visits(campaign: Campaign, staff: list[Any]) -> int:
     households = Household.objects.filter(village_id=BEIMA).prefetch_related("members")
     checklist = dict.fromkeys(CHECKLIST, "yes")
     count = 0
     for n, household in enumerate(households.order_by("code")):
         members = [m.pk for m in household.members.all() if m.status == "active"]
+        verified = _verified_on(household)
+        at = _at(n)
+        if verified is not None and START <= verified <= END:
+            at = timezone.make_aware(dt.datetime.combine(verified, dt.time(10)))
         services.visit_record(
-            actor=helper,
+            actor=_visitor(household, n, staff),
             household=household,
-            visited_at=_at(n),
+            visited_at=at,
             members_met=members,
             checklist=checklist,
             tuopin_verified=household.household_type == "tuopin",
@@ -103,7 +130,14 @@ def _visits(campaign: Campaign, helper: Any) -> int:
     return count
 
 
+def _visited_on(household: Household, campaign: Campaign) -> dt.date:
+    visit = campaign.visits.filter(household=household).order_by("visited_at").first()
+    return timezone.localdate(visit.visited_at) if visit is not None else END
+
+
 def _findings(campaign: Campaign) -> None:
+    """Each finding is dated on the visit that found it (a marginal household's visit is
+    its case's home verification)."""
     village = synth.beima_village()
     codes = {c.household_code: c for c in village.marginal_candidates}
     households = {h.code: h for h in Household.objects.filter(code__in=codes)}
@@ -114,16 +148,17 @@ def _findings(campaign: Campaign) -> None:
             household=households[code],
             kind="marginal",
             description=candidate.note,
-            found_on=dt.date(2020, 4, 28),
+            found_on=_visited_on(households[code], campaign),
         )
     problem = village.suspected_problem
+    suspected = Household.objects.get(code=problem.household_code)
     finding = services.finding_record(
         actor=None,
         campaign=campaign,
-        household=Household.objects.get(code=problem.household_code),
+        household=suspected,
         kind="suspected",
         description=problem.note,
-        found_on=dt.date(2020, 4, 28),
+        found_on=_visited_on(suspected, campaign),
     )
     services.finding_rectify(
         actor=None,
@@ -133,19 +168,26 @@ def _findings(campaign: Campaign) -> None:
     )
 
 
-def _pairing(helper: Any) -> None:
-    """The demo helper is paired with the 脱贫户 and monitored households since 2019."""
+def _pairing(helpers: list[Any]) -> None:
+    """The 脱贫户 and monitored households are paired, in turn, with the village's helpers
+    since 2019."""
     village = synth.beima_village()
     paired = Household.objects.filter(village_id=BEIMA, household_type="tuopin") | (
         Household.objects.filter(code__in=village.monitored)
     )
-    for household in paired.distinct().order_by("code"):
+    for n, household in enumerate(paired.distinct().order_by("code")):
         services.helper_assign(
-            household=household, helper=helper, actor=None, on=dt.date(2019, 12, 1)
+            household=household,
+            helper=helpers[n % len(helpers)],
+            actor=None,
+            on=dt.date(2019, 12, 1),
         )
-    households = Household.objects.filter(helper_assignments__helper=helper).prefetch_related(
-        "members"
-    )
+
+
+def _plan_due(helpers: list[Any]) -> None:
+    households = Household.objects.filter(
+        helper_assignments__helper__in=helpers, helper_assignments__ended_on__isnull=True
+    ).prefetch_related("members")
     services.due_visits_plan(households=households, on=timezone.localdate(), actor=None)
     services.due_visits_refresh(today=timezone.localdate())
 
