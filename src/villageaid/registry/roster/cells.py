@@ -9,7 +9,9 @@ import unicodedata
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from villageaid.core import idnumber
+from django.core.exceptions import ValidationError
+
+from villageaid.core import bounds, idnumber
 from villageaid.registry import labels
 from villageaid.registry.roster.model import Invalid
 
@@ -80,9 +82,14 @@ def _id_number(value: object) -> str:
 
 def _date_from_parts(year: int, month: int, day: int) -> dt.date:
     try:
-        return dt.date(year, month, day)
+        day_ = dt.date(year, month, day)
     except ValueError as exc:
         raise Invalid("date_format", "出生日期不是有效的日期") from exc
+    try:
+        bounds.check_past_date(day_)  # issue 18: no birth in the future, none before 1900
+    except ValidationError:
+        raise Invalid("date_format", f"出生日期“{day_}”不能晚于今天，也不能早于 1900 年") from None
+    return day_
 
 
 _DATE_PATTERNS = (
@@ -115,7 +122,14 @@ def _money(value: object) -> str:
         raise Invalid("amount", f"家庭年纯收入“{text}”不是有效的金额") from exc
     if not amount.is_finite():
         raise Invalid("amount", f"家庭年纯收入“{text}”不是有效的金额")
-    return str(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if not bounds.NET_INCOME.low <= amount <= bounds.NET_INCOME.high:  # before any arithmetic
+        raise Invalid("amount", bounds.NET_INCOME.message())
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    try:
+        bounds.NET_INCOME.check(cents)  # issue 18: what the column and the domain allow
+    except ValidationError as exc:
+        raise Invalid("amount", exc.messages[0]) from None
+    return str(cents)
 
 
 def _phone(value: object) -> str:

@@ -32,7 +32,7 @@ class Limits:
     columns: int = 256
     uncompressed_bytes: int = 512 * MB
     shared_strings_bytes: int = 48 * MB
-    shared_strings: int = 1_000_000
+    shared_strings: int = 600_000
     part_bytes: int = 8 * MB  # workbook.xml, styles.xml, relationships: read whole
 
 

@@ -65,8 +65,10 @@ class PackedStrings:
     their characters, so the cap on their number bounds little memory."""
 
     BLOCK = 4096
+    CACHED = 4096
 
     def __init__(self) -> None:
+        self.cache: dict[int, str] = {}
         self.blocks: list[str] = []
         self.offsets: list[array[int]] = []
         self.pending: list[str] = []
@@ -96,9 +98,17 @@ class PackedStrings:
         return self.count
 
     def __getitem__(self, index: int) -> str:
+        """The string; the first ``CACHED`` asked for are kept, so that labels repeated on every
+        row (户主, 健康, the village code) are one object, not one per cell."""
+        found = self.cache.get(index)
+        if found is not None:
+            return found
         block, at = divmod(index, self.BLOCK)
         offsets = self.offsets[block]
-        return self.blocks[block][offsets[at] : offsets[at + 1]]
+        text = self.blocks[block][offsets[at] : offsets[at + 1]]
+        if len(self.cache) < self.CACHED:
+            self.cache[index] = text
+        return text
 
 
 class CellValues:
