@@ -206,3 +206,22 @@ def test_model_validators_carry_the_same_bounds(areas: Any) -> None:
 
     assert not RuleForm({"points": "1000000"}).is_valid()
     assert RuleForm({"points": "5"}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("net_income_12m", "1E+999999999"),
+        ("net_income_12m", "1000000000000000"),
+        ("birth_date", "9999-01-01"),
+        ("birth_date", "1800-01-01"),
+    ],
+)
+def test_roster_cells_are_bounded_like_forms(column: str, value: str) -> None:
+    """Imports are bounded too: a roster cell beyond the column or in the future is refused
+    with a reason, not stored (nor a 500 in the import job)."""
+    from villageaid.registry.roster.cells import converter
+    from villageaid.registry.roster.model import Invalid
+
+    with pytest.raises(Invalid):
+        converter(column)(value)
