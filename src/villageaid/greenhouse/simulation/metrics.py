@@ -32,6 +32,16 @@ def rh_drop_events(rh: Sequence[float] | np.ndarray, window: int = RH_DROP_WINDO
     return int(starts.sum())
 
 
+OOB_RH_DIVISOR = 5.0  # INTERFACES §5: one RH point-hour counts a fifth of a kelvin-hour
+
+
+def oob_score(temp_c: np.ndarray, rh_pct: np.ndarray, band: StageBand) -> float:
+    """Kelvin-hours outside the temperature band + RH point-hours outside the RH band / 5."""
+    kh = np.clip(temp_c - band.temp_max_c, 0, None) + np.clip(band.temp_min_c - temp_c, 0, None)
+    rh = np.clip(rh_pct - band.rh_max_pct, 0, None) + np.clip(band.rh_min_pct - rh_pct, 0, None)
+    return float(kh.sum() + rh.sum() / OOB_RH_DIVISOR) / 60.0
+
+
 def compute_metrics(
     *,
     temp_c: Sequence[float] | np.ndarray,
@@ -51,6 +61,10 @@ def compute_metrics(
     in_rh = (rh >= band.rh_min_pct) & (rh <= band.rh_max_pct)
     joint = in_t & in_rh
 
+    rh_out = float(
+        (np.clip(band.rh_min_pct - rh, 0, None) + np.clip(rh - band.rh_max_pct, 0, None)).sum()
+    ) / 60.0
+
     def pct(mask: np.ndarray) -> float:
         return round(100.0 * float(mask.sum()) / minutes, 3)
 
@@ -66,6 +80,8 @@ def compute_metrics(
         "kh_above_max": round(float(np.clip(temp - band.temp_max_c, 0, None).sum()) / 60.0, 3),
         "kh_below_min": round(float(np.clip(band.temp_min_c - temp, 0, None).sum()) / 60.0, 3),
         "rh_hours_below_min": round(float(np.clip(band.rh_min_pct - rh, 0, None).sum()) / 60.0, 3),
+        "rh_pct_hours_out": round(rh_out, 3),
+        "oob_score": round(oob_score(temp, rh, band), 3),
         "rh_drop_events": rh_drop_events(rh),
         "minutes_above_20c": int((temp > 20.0).sum()),
         "minutes_below_0c": int((temp < 0.0).sum()),

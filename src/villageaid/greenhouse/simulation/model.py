@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from villageaid.greenhouse.simulation.equipment import EquipmentSet
 from villageaid.greenhouse.simulation.params import TunnelParams
 from villageaid.greenhouse.simulation.psychro import (
     LATENT_HEAT,
@@ -48,6 +49,8 @@ class ActuatorTargets:
     mist_s: float = 0.0  # seconds of spray per minute (timed pulse); 60 = continuous
     shade_on: bool = True
     fan_on: bool = False
+    heater_on: bool = False
+    blanket_on: bool = False
 
     @property
     def mist_on(self) -> bool:
@@ -70,6 +73,9 @@ class Ledger:
     vent_vapour_loss_kg: float = 0.0
     condensed_kg: float = 0.0
     mist_water_l: float = 0.0
+    heater_j: float = 0.0  # heat delivered to the air
+    heater_s: float = 0.0  # seconds the heater ran
+    mist_s: float = 0.0  # seconds of spray
 
 
 @dataclass
@@ -82,6 +88,8 @@ class TunnelState:
     mist_s: float = 0.0
     shade_on: bool = True
     fan_on: bool = False
+    heater_on: bool = False
+    blanket_on: bool = False
 
     @property
     def rh_pct(self) -> float:
@@ -134,6 +142,7 @@ class TunnelModel:
     params: TunnelParams
     state: TunnelState
     ledger: Ledger = field(default_factory=Ledger)
+    equipment: EquipmentSet = field(default_factory=EquipmentSet)
 
     @classmethod
     def start(
@@ -142,6 +151,7 @@ class TunnelModel:
         outdoor: Outdoor,
         soil_temp_c: float,
         rh_pct: float = 80.0,
+        equipment: EquipmentSet | None = None,
     ) -> TunnelModel:
         """A closed house whose air sits between the soil and outdoor temperature."""
         air = 0.5 * (soil_temp_c + outdoor.temp_c)
@@ -151,7 +161,7 @@ class TunnelModel:
             soil_temp_c=soil_temp_c,
             deep_temp_c=0.5 * (soil_temp_c + params.soil_boundary_temp_c),
         )
-        return cls(params=params, state=state)
+        return cls(params=params, state=state, equipment=equipment or EquipmentSet())
 
     def _move_actuators(self, targets: ActuatorTargets, dt: float) -> None:
         s = self.state
@@ -161,6 +171,8 @@ class TunnelModel:
         s.mist_s = max(0.0, min(60.0, targets.mist_s))
         s.shade_on = targets.shade_on
         s.fan_on = targets.fan_on
+        s.heater_on = targets.heater_on and self.equipment.heater_kw > 0
+        s.blanket_on = targets.blanket_on and self.equipment.blanket_u_factor < 1.0
 
     def step(self, outdoor: Outdoor, targets: ActuatorTargets, dt: float = 60.0) -> None:
         """Advance the model by dt seconds under the given weather and actuator targets."""
@@ -170,6 +182,8 @@ class TunnelModel:
         x_o = abs_humidity(t_o, min(100.0, max(0.0, outdoor.rh_pct)))
         ghi = max(0.0, outdoor.ghi_wm2)
         inside_sun = ghi * p.film_tau * (p.shade_tau if s.shade_on else 1.0)
+        if s.blanket_on:
+            inside_sun = 0.0  # the quilt is opaque
         q_sun_air = p.solar_to_air * inside_sun
         q_sun_soil = p.solar_to_soil * inside_sun
         g_v = (
@@ -190,9 +204,12 @@ class TunnelModel:
         e_soil = k * (xs_soil - x_mean)
         # heat: C dT/dt = a − b T
         u_cover = film_u(p, outdoor.wind_ms) * p.cover_area_m2 / p.floor_area_m2
+        if s.blanket_on:
+            u_cover *= self.equipment.blanket_u_factor
+        q_heat = self.equipment.heater_kw * 1000.0 / p.floor_area_m2 if s.heater_on else 0.0
         vent_h = p.rho_cp_air * g_v
         b = p.soil_air_h + u_cover + vent_h
-        a = q_sun_air + p.soil_air_h * s.soil_temp_c + (u_cover + vent_h) * t_o
+        a = q_sun_air + q_heat + p.soil_air_h * s.soil_temp_c + (u_cover + vent_h) * t_o
         a -= LATENT_HEAT * e_mist
         t_end, t_mean = _relax(s.air_temp_c, a / b, b / p.air_heat_capacity, dt)
         led.solar_air_j += q_sun_air * dt
@@ -205,6 +222,9 @@ class TunnelModel:
         led.mist_evap_kg += e_mist * dt
         led.vent_vapour_loss_kg += g_v * (x_mean - x_o) * dt
         led.mist_water_l += mist_kg_s * p.floor_area_m2 * dt
+        led.heater_j += q_heat * p.floor_area_m2 * dt
+        led.heater_s += dt if s.heater_on else 0.0
+        led.mist_s += s.mist_s / 60.0 * dt
         # soil layers (explicit: time constants are hours)
         soil_to_air = p.soil_air_h * (s.soil_temp_c - t_mean)
         to_deep = p.soil_top_deep_k * (s.soil_temp_c - s.deep_temp_c)

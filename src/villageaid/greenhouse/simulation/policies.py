@@ -6,7 +6,7 @@ simulated minute. Adding one means copying a sibling and adding it to the regist
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar, Protocol
 
@@ -20,7 +20,10 @@ from villageaid.greenhouse.controller import (
     PlatformController,
     Reading,
 )
-from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor
+from villageaid.greenhouse.simulation.equipment import EquipmentSet
+from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor, TunnelState
+from villageaid.greenhouse.simulation.params import TunnelParams
+from villageaid.greenhouse.simulation.weather import WeatherTrace
 from villageaid.greenhouse.stages import StageBand
 
 
@@ -36,6 +39,18 @@ class Observation:
     outdoor: Outdoor
     actuators: ActuatorPositions
     forecast_max_c: float
+    state: TunnelState | None = None  # the model's full state (only the oracle may use it)
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """What a policy is built with: the run's weather (minute step), house and band."""
+
+    trace: WeatherTrace | None = None
+    equipment: EquipmentSet = field(default_factory=EquipmentSet)
+    params: TunnelParams = field(default_factory=TunnelParams)
+    band: StageBand | None = None
+    forecast: WeatherTrace | None = None  # the park's forecast file, minute step
 
 
 class Policy(Protocol):
@@ -143,11 +158,17 @@ POLICIES: dict[str, type[Policy]] = {
     ThermostatPolicy.name: ThermostatPolicy,
     PlatformPolicy.name: PlatformPolicy,
 }
+# policies that need the run's context (weather, equipment) to be built
+CONTEXT_POLICIES = ("oracle", "mpc")
 
 
-def make_policy(name: str) -> Policy:
+def make_policy(name: str, context: PolicyContext | None = None) -> Policy:
+    if name in CONTEXT_POLICIES:
+        from villageaid.greenhouse.simulation.oracle import make_planned_policy
+
+        return make_planned_policy(name, context or PolicyContext())
     try:
         return POLICIES[name]()
     except KeyError:
-        known = ", ".join(POLICIES)
+        known = ", ".join((*POLICIES, *CONTEXT_POLICIES))
         raise ValueError(f"unknown policy {name!r}; known policies: {known}") from None

@@ -14,7 +14,13 @@ from villageaid.greenhouse.controller import ActuatorPositions
 from villageaid.greenhouse.simulation.metrics import compute_metrics
 from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor, TunnelModel
 from villageaid.greenhouse.simulation.params import TunnelParams
-from villageaid.greenhouse.simulation.policies import Observation, make_policy
+from villageaid.greenhouse.simulation.equipment import (
+    ELECTRICITY_YUAN_PER_KWH,
+    MIST_PUMP_KW_PER_L_MIN,
+    EquipmentSet,
+    equipment_set,
+)
+from villageaid.greenhouse.simulation.policies import Observation, PolicyContext, make_policy
 from villageaid.greenhouse.simulation.weather import CST, WeatherTrace, read_weather
 from villageaid.greenhouse.stages import stage_band
 
@@ -42,12 +48,14 @@ def _outdoor(trace: WeatherTrace, i: int) -> Outdoor:
     )
 
 
-def _spun_up_model(trace: WeatherTrace, params: TunnelParams) -> TunnelModel:
+def _spun_up_model(
+    trace: WeatherTrace, params: TunnelParams, equipment: EquipmentSet | None = None
+) -> TunnelModel:
     """Start from soil a little above the outdoor mean, then run the first days as a closed,
     shaded house so the soil and air states are consistent with the weather."""
     n = min(len(trace), SPIN_UP_DAYS * 1440)
     soil = float(np.mean(trace.air_temp_c[:n])) + INITIAL_SOIL_ABOVE_OUTDOOR_K
-    model = TunnelModel.start(params, _outdoor(trace, 0), soil_temp_c=soil)
+    model = TunnelModel.start(params, _outdoor(trace, 0), soil_temp_c=soil, equipment=equipment)
     closed = ActuatorTargets(vent_pct=0.0, mist_s=0.0, shade_on=True)
     for i in range(n):
         model.step(_outdoor(trace, i), closed)
@@ -64,17 +72,25 @@ def run_trace(
     stage: str = "fruiting",
     params: TunnelParams | None = None,
     progress: Progress | None = None,
+    equipment: EquipmentSet | str | None = None,
+    forecast: WeatherTrace | None = None,
 ) -> SimulationResult:
     """Simulate `policy_name` on a weather trace (any step; interpolated to 1 minute)."""
     band = stage_band(stage)
-    policy = make_policy(policy_name)
-    params = params or TunnelParams()
+    kit = equipment if isinstance(equipment, EquipmentSet) else equipment_set(equipment)
+    params = kit.apply(params or TunnelParams())
     minute = trace.to_minutes() if trace.step_s != 60 else trace
-    model = _spun_up_model(minute, params)
-    forecast: dict[date, float] = minute.daily_max()
+    if forecast is not None and forecast.step_s != 60:
+        forecast = forecast.to_minutes()
+    policy = make_policy(
+        policy_name,
+        PolicyContext(trace=minute, equipment=kit, params=params, band=band, forecast=forecast),
+    )
+    model = _spun_up_model(minute, params, kit)
+    daily_max: dict[date, float] = minute.daily_max()
     n = len(minute)
     temps, rhs, vents = np.empty(n), np.empty(n), np.empty(n)
-    switches = 0
+    switch_log = np.zeros((len(ACTUATOR_FIELDS), n), dtype=bool)
     previous: ActuatorTargets | None = None
     for i in range(n):
         now = datetime.fromtimestamp(float(minute.t[i]), CST)
@@ -88,11 +104,12 @@ def run_trace(
             soil_temp_c=s.soil_temp_c,
             outdoor=outdoor,
             actuators=ActuatorPositions(s.vent_pct, s.mist_s, s.shade_on, s.fan_on),
-            forecast_max_c=forecast[now.date()],
+            forecast_max_c=daily_max[now.date()],
+            state=s,
         )
         targets = policy.decide(obs)
         if previous is not None:
-            switches += _count_switches(previous, targets)
+            switch_log[:, i] = _switched(previous, targets)
         previous = targets
         model.step(outdoor, targets)
         temps[i], rhs[i], vents[i] = (
@@ -108,23 +125,57 @@ def run_trace(
         temp_c=temps,
         rh_pct=rhs,
         band=band,
-        actuator_switches=switches,
+        actuator_switches=int(switch_log.sum()),
         water_l=model.ledger.mist_water_l,
         policy=policy_name,
     )
     metrics["vent_strokes"] = round(float(np.abs(np.diff(vents)).sum()) / 200.0, 1)
+    metrics["max_switches_per_actuator_hour"] = max_switches_per_hour(switch_log)
+    metrics.update(energy_and_cost(model, kit, n))
     return SimulationResult(metrics, temps, rhs, vents, model)
 
 
-def _count_switches(before: ActuatorTargets, after: ActuatorTargets) -> int:
-    return sum(
-        (
-            abs(before.vent_pct - after.vent_pct) > 1e-6,
-            abs(before.mist_s - after.mist_s) > 1e-6,
-            before.shade_on != after.shade_on,
-            before.fan_on != after.fan_on,
-        )
+ACTUATOR_FIELDS = ("vent_pct", "mist_s", "shade_on", "fan_on", "heater_on", "blanket_on")
+
+
+def _switched(before: ActuatorTargets, after: ActuatorTargets) -> list[bool]:
+    """Per actuator: did the command change (a motor start or a relay flip)?"""
+    return [
+        abs(float(getattr(before, f)) - float(getattr(after, f))) > 1e-6 for f in ACTUATOR_FIELDS
+    ]
+
+
+def max_switches_per_hour(switch_log: np.ndarray) -> int:
+    """The most changes any one actuator made in any 60-minute window."""
+    if switch_log.size == 0:
+        return 0
+    counts = np.cumsum(switch_log, axis=1)
+    padded = np.concatenate([np.zeros((counts.shape[0], 60), dtype=counts.dtype), counts], axis=1)
+    return int((padded[:, 60:] - padded[:, :-60]).max())
+
+
+def energy_and_cost(model: TunnelModel, kit: EquipmentSet, minutes: int) -> dict[str, object]:
+    """Fuel and electricity of the run (kWh) and what they cost (yuan)."""
+    led, hours = model.ledger, minutes / 60.0
+    fuel_kwh = fuel_units = elec_kwh = 0.0
+    for e in kit.items:
+        if e.heater_kw > 0:
+            fuel_kwh += led.heater_j / 3.6e6 / e.heater_efficiency
+            fuel_units += fuel_kwh / e.fuel_kwh_per_unit if e.fuel_kwh_per_unit else 0.0
+            elec_kwh += e.power_kw * led.heater_s / 3600.0
+        elif e.soil_air_h_add > 0:
+            elec_kwh += e.power_kw * hours  # circulation fans run all the time
+    flow = model.params.mist_flow_l_min
+    elec_kwh += MIST_PUMP_KW_PER_L_MIN * flow * led.mist_s / 3600.0
+    fuel_cost = sum(
+        fuel_units * e.fuel_yuan_per_unit for e in kit.items if e.fuel_yuan_per_unit > 0
     )
+    return {
+        "equipment": kit.names,
+        "energy_kwh": round(fuel_kwh + elec_kwh, 1),
+        "cost_yuan": round(fuel_cost + elec_kwh * ELECTRICITY_YUAN_PER_KWH, 1),
+        "capital_yuan": round(kit.capital_yuan, 0),
+    }
 
 
 def simulate(
@@ -133,10 +184,15 @@ def simulate(
     stage: str = "fruiting",
     report_path: str | Path | None = None,
     progress: Progress | None = None,
+    equipment: str | None = None,
+    forecast_path: str | Path | None = None,
 ) -> dict[str, object]:
     """Read a weather file, run a policy, return (and optionally write) the metrics JSON."""
     trace = read_weather(weather_path)
-    metrics = run_trace(trace, policy, stage, progress=progress).metrics
+    forecast = read_weather(forecast_path) if forecast_path else None
+    metrics = run_trace(
+        trace, policy, stage, progress=progress, equipment=equipment, forecast=forecast
+    ).metrics
     metrics["weather"] = str(weather_path)
     if report_path is not None:
         Path(report_path).write_text(
