@@ -46,9 +46,13 @@ def case_open(
     limit = rules.clock_for(household, opened_on, elimination=kind == Kind.ELIMINATION)
     try:
         with transaction.atomic():
-            Household.objects.select_for_update().filter(pk=household.pk).first()
+            locked = Household.objects.select_for_update().filter(pk=household.pk).first()
             if Case.objects.filter(household=household, status=Case.Status.OPEN).exists():
                 raise _open_exists()
+            if kind == Kind.IDENTIFICATION and locked and locked.monitoring_status == "monitored":
+                raise Conflict(
+                    "该户已在监测中，新的困难并入其案件，不再另行识别", code="household_monitored"
+                )
             case = Case(
                 household=household,
                 area_path=household.area_path,

@@ -123,3 +123,15 @@ def test_a_relapse_is_shown_in_the_history_and_counted(areas: Any, cadre: Any) -
     assert f"/cases/{again.pk}/" in old_page
     day = again.opened_on
     assert figures.by_key()["cases_relapsed"].compute(areas["township"].path, day, day) == 1
+
+
+@pytest.mark.django_db
+def test_a_monitored_household_gets_no_new_identification(areas: Any) -> None:
+    home = household(areas["village"], "H-MON")
+    type(home).objects.filter(pk=home.pk).update(
+        monitoring_status="monitored", risk_types="illness"
+    )
+    with pytest.raises(Conflict) as refused:
+        _open(home)
+    assert refused.value.code == "household_monitored"
+    assert not Case.objects.filter(household=home).exists()
