@@ -9,6 +9,7 @@ Waitress writes no access log; its messages go through the root handlers.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from typing import Any
@@ -46,11 +47,27 @@ def _guard(handler: logging.Handler) -> None:
 
 
 def install() -> None:
-    """Put the filter on every handler of every logger configured so far."""
+    """Put the filter on every handler of every logger configured so far, and mask every
+    record as it is made, so a handler a library adds later (py4j, amqtt…) gets masked
+    text too (records are made only for enabled levels, so this costs one pass per line)."""
     loggers: list[Any] = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for logger in loggers:
         for handler in getattr(logger, "handlers", ()):
             _guard(handler)
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "redacts", False):
+        logging.setLogRecordFactory(_redacting(factory))
+
+
+def _redacting(factory: Any) -> Any:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record: logging.LogRecord = factory(*args, **kwargs)
+        with contextlib.suppress(TypeError, ValueError, KeyError):  # a malformed call:
+            RedactPersonalData().filter(record)  # logging reports it when it is emitted
+        return record
+
+    make.redacts = True  # type: ignore[attr-defined]
+    return make
 
 
 def gunicorn_logger_class() -> type:

@@ -80,6 +80,19 @@ def test_every_configured_handler_carries_the_filter() -> None:
         assert any(isinstance(f, RedactPersonalData) for f in handler.filters), name
 
 
+def test_a_handler_added_later_still_gets_masked_text() -> None:
+    """A library's logger and handler set up after the app started (py4j, amqtt…)."""
+    import io
+
+    stream = io.StringIO()
+    logger = logging.getLogger("villageaid.test.late")
+    logger.addHandler(logging.StreamHandler(stream))
+    logger.propagate = False
+    logger.warning("lookup %s by %s", ID18, PHONE)
+    assert ID18 not in stream.getvalue() and PHONE not in stream.getvalue()
+    assert "110105********002X" in stream.getvalue()
+
+
 def test_gunicorn_handlers_carry_the_filter(tmp_path: Path) -> None:
     from gunicorn.config import Config
 
