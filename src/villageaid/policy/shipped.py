@@ -84,7 +84,7 @@ def range_from(raw: Mapping[str, Any], version: str) -> Range:
     )
 
 
-def _as_version(doc: Mapping[str, Any]) -> dict[str, Any]:
+def as_version(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "code": doc["id"],
         "name": doc["name"],
@@ -106,7 +106,7 @@ def _chain(doc_id: str) -> list[Mapping[str, Any]]:
 def shipped_policy(doc_id: str) -> Policy:
     chain = _chain(doc_id)
     return build(
-        [_as_version(d) for d in chain],
+        [as_version(d) for d in chain],
         [[range_from(r, d["id"]) for r in d["ranges"]] for d in chain],
     )
 

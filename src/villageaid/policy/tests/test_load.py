@@ -39,3 +39,17 @@ def test_stored_screening_overrides_lose_their_line() -> None:
         "rules": {"R05": {"loss_threshold": 20000}},
         "provinces": {"37": {"rules": {}}},
     }
+
+
+@pytest.mark.django_db
+def test_the_resolver_falls_back_to_the_shipped_files_when_the_tables_are_empty() -> None:
+    import datetime as dt
+
+    from villageaid.policy.resolver import invalidate, policy_for
+
+    IncomeRange.objects.all().delete()
+    for row in PolicyVersion.objects.order_by("-effective_from", "-area_code"):
+        row.delete()  # overlays before their bases (PROTECT)
+    invalidate()
+    policy = policy_for("37", dt.date(2020, 4, 8))
+    assert policy.code == "SD-2020" and policy.line(2020) == Decimal(6000)
