@@ -93,19 +93,19 @@ class ControlOutput:
 class ControllerSettings:
     stale_after: timedelta = timedelta(minutes=10)
     vent_step_pct: float = 5.0  # 4 cm of an 80 cm roll-up side
-    vent_step_every: timedelta = timedelta(minutes=3)
+    # no actuator changes more often than this: ≤ 6 switches an hour (issue 23)
+    min_hold: timedelta = timedelta(minutes=10)
+    reverse_hold: timedelta = timedelta(minutes=30)  # the vent does not turn back sooner
     vent_max_pct: float = 60.0
     vent_fresh_air_pct: float = 2.0  # daytime minimum crack
     vent_safe_pct: float = 3.0  # stale-data crack
     vent_full_cm: float = 80.0
-    open_margin_k: float = 3.0  # start opening at band max − 3 K
-    close_margin_k: float = 4.5  # close below band max − 4.5 K
+    # temperature and humidity thresholds come from the stage table (stages.py)
     anticipate_k: float = 1.0  # open this much earlier on strong sun / fast rise
-    cold_margin_k: float = 2.0  # closed-house mode below band min + 2 K
-    mist_target_margin: float = 13.0  # aim RH at RH min + 13 (78 % in fruiting)
     mist_cool_target_below_max: float = 4.0  # when warm, aim at RH max − 4 to cool
-    mist_gain_s_per_pct: float = 8.0  # seconds per minute per RH point below target
-    mist_quantum_s: float = 10.0
+    mist_gain_s_per_pct: float = 3.0  # change of the pulse per RH point off the aim
+    mist_quantum_s: float = 5.0  # pulse lengths 0/5/…/60 s per minute
+    mist_hysteresis: float = 2.0  # RH points: keep the current pulse within ± this
     mist_lookahead_min: float = 3.0
     rh_fall_guard: float = 5.0  # RH points fallen in 10 min that stop further opening
     dry_margin: float = 3.0  # vent to dry the air above RH max − 3
@@ -126,8 +126,10 @@ class PlatformController:
         self.settings = settings or ControllerSettings()
         self._temps: deque[tuple[datetime, float]] = deque(maxlen=16)
         self._rhs: deque[tuple[datetime, float]] = deque(maxlen=16)
-        self._last_vent_move: datetime | None = None
+        self._last_change: dict[str, datetime] = {}
+        self._last_advice: dict[str, str] = {}
         self._vent_target: float | None = None
+        self._vent_direction = 0
 
     # ------------------------------------------------------------ public
 
@@ -201,20 +203,19 @@ class PlatformController:
     def _vent(self, inp: ControlInput) -> tuple[float, str]:
         s, band = self.settings, inp.band
         assert inp.air_temp is not None and inp.air_rh is not None and self._vent_target is not None
-        temp, rh = inp.air_temp.value, inp.air_rh.value
+        temp, rh = self._recent_mean(self._temps), inp.air_rh.value  # 5-minute mean: no noise
         current = self._vent_target
         rise = self._slope_per_min(self._temps, 5.0)
         daytime = 7 <= inp.now.hour < 18
         floor = s.vent_fresh_air_pct if daytime and temp > band.temp_min_c + 3.0 else 0.0
-        open_at = band.temp_max_c - s.open_margin_k
+        open_at = band.vent_open_c
         anticipating = self._sunny(inp) or rise > 0.05
         if anticipating:
             open_at -= s.anticipate_k
         rh_high = rh > band.rh_max_pct - s.dry_margin
-        if temp < band.temp_min_c + s.cold_margin_k and not (rh_high and temp > band.temp_min_c):
-            return self._step_to(inp, 0.0, current, 4.0), "棚温偏低，关闭风口保温"
-        if temp < band.temp_min_c:
-            return self._step_to(inp, 0.0, current, 4.0), "棚温低于下限，关闭风口保温"
+        if temp < band.cold_c and not (rh_high and temp > band.temp_min_c):
+            why = "棚温低于下限" if temp < band.temp_min_c else "棚温偏低"
+            return self._step_to(inp, 0.0, current, 4.0), f"{why}，关闭风口保温"
         if not self._outdoor_cooler(inp) and temp > open_at and not rh_high:
             return self._step_to(inp, floor, current, 1.0), "外面比棚里热，只留换气小缝，靠喷雾降温"
         falling = self._rh_fall_10min() > s.rh_fall_guard
@@ -230,37 +231,65 @@ class PlatformController:
             step = s.dry_step_pct / s.vent_step_pct
             goal = max(current, min(s.dry_max_pct, current + s.dry_step_pct))
             return self._step_to(inp, goal, current, step), "湿度偏高，稍开风口排湿"
-        if temp < band.temp_max_c - s.close_margin_k and rh < band.rh_max_pct - s.dry_close_margin:
+        if temp < band.vent_close_c and rh < band.rh_max_pct - s.dry_close_margin:
             return self._step_to(inp, floor, current, 1.0), "棚温回落，收小风口"
         return max(current, floor), "保持风口，留最小换气"
+
+    def _may_change(self, actuator: str, now: datetime) -> bool:
+        """Minimum on/off time: an actuator keeps each setting for `min_hold`."""
+        last = self._last_change.get(actuator)
+        return last is None or now - last >= self.settings.min_hold
 
     def _step_to(self, inp: ControlInput, goal: float, current: float, factor: float) -> float:
         """Move toward goal by at most one step per interval (factor scales the step)."""
         s = self.settings
         if abs(goal - current) < 1e-6:
             return current
-        if self._last_vent_move is not None and inp.now - self._last_vent_move < s.vent_step_every:
+        if not self._may_change(VENT, inp.now):
             return current
+        direction = 1 if goal > current else -1
+        last = self._last_change.get(VENT)
+        reversing = direction != self._vent_direction and self._vent_direction != 0
+        if reversing and last is not None and inp.now - last < s.reverse_hold:
+            return current  # hysteresis: no up-down hunting
+        self._vent_direction = direction
         step = s.vent_step_pct * factor
         return current + max(-step, min(step, goal - current))
 
+    @staticmethod
+    def _recent_mean(series: deque[tuple[datetime, float]], minutes: float = 5.0) -> float:
+        t_end = series[-1][0]
+        recent = [v for t, v in series if (t_end - t).total_seconds() <= minutes * 60.0]
+        return sum(recent) / len(recent)
+
     def _mist(self, inp: ControlInput, vent: float) -> tuple[float, str]:
-        """Seconds of spray in the next minute: proportional to the predicted RH deficit."""
+        """Seconds of spray per minute, a setting held for at least `min_hold`.
+
+        Integrating: each new setting moves the current one by `mist_gain_s_per_pct` per RH
+        point between the aim and the RH predicted a few minutes ahead (at most one quantum either way), so the
+        pulse settles at the duty that balances the ventilation instead of flapping 60 ↔ 0.
+        """
         s, band = self.settings, inp.band
         assert inp.air_temp is not None and inp.air_rh is not None
         temp, rh = inp.air_temp.value, inp.air_rh.value
-        predicted = rh + self._slope_per_min(self._rhs, 3.0) * s.mist_lookahead_min
+        predicted = rh + self._slope_per_min(self._rhs, 5.0) * s.mist_lookahead_min
+        current = inp.actuators.mist_s
         if rh >= band.rh_max_pct - 2.0:
-            return 0.0, "湿度接近上限，停止喷雾"
+            # step down, not off: a sudden stop lets RH collapse (greenhouse.md §2.2)
+            lower = max(0.0, current - s.mist_quantum_s)
+            return lower, "湿度接近上限，减少喷雾" if lower > 0 else "湿度接近上限，停止喷雾"
         if temp < band.temp_min_c + 1.0 and rh > band.rh_min_pct + 2.0:
             return 0.0, "棚温低，不喷雾以免降温"
-        target = band.rh_min_pct + s.mist_target_margin
+        target = band.rh_aim
         why = "湿度偏低，喷雾加湿"
         if temp > band.temp_max_c - 2.5:
             target = max(target, band.rh_max_pct - s.mist_cool_target_below_max)
             why = "棚温偏高，喷雾降温加湿"
-        seconds = s.mist_gain_s_per_pct * (target - predicted)
-        seconds = s.mist_quantum_s * round(seconds / s.mist_quantum_s)
+        if current > 0 and abs(target - predicted) <= s.mist_hysteresis:
+            return current, f"{why}（每分钟喷{current:.0f}秒）"  # inside the hysteresis: hold
+        change = s.mist_gain_s_per_pct * (target - predicted)
+        change = max(-s.mist_quantum_s, min(s.mist_quantum_s, change))
+        seconds = s.mist_quantum_s * round((current + change) / s.mist_quantum_s)
         seconds = max(0.0, min(60.0, seconds))
         if seconds <= 0.0:
             return 0.0, "湿度合适，停止喷雾"
@@ -289,10 +318,11 @@ class PlatformController:
         out.safe_mode = True
         reason = "棚内温湿度数据超过10分钟未更新，进入安全状态"
         out.notes.append(reason + "：停止喷雾，风口留小缝，请检查传感器")
-        self._emit(inp, overridden, out, MIST, 0.0, reason + "，停止喷雾")
-        self._emit(inp, overridden, out, VENT, self.settings.vent_safe_pct, reason + "，风口留小缝")
+        self._emit(inp, overridden, out, MIST, 0.0, reason + "，停止喷雾", safety=True)
+        safe_vent = self.settings.vent_safe_pct
+        self._emit(inp, overridden, out, VENT, safe_vent, reason + "，风口留小缝", safety=True)
         if self.settings.has_fan:
-            self._emit(inp, overridden, out, FAN, 0.0, reason + "，关风机")
+            self._emit(inp, overridden, out, FAN, 0.0, reason + "，关风机", safety=True)
 
     def _emit(
         self,
@@ -302,6 +332,8 @@ class PlatformController:
         actuator: str,
         value: float,
         reason: str,
+        *,
+        safety: bool = False,
     ) -> None:
         if actuator in overridden:
             return
@@ -313,15 +345,20 @@ class PlatformController:
         }[actuator]
         if abs(value - current) < 0.5:
             return
-        if actuator == MIST and value > 0 and current > 0:
-            out.commands.append(Command(actuator, round(value, 1), "s/min", reason))
-            return  # only the pulse length changed: no new advice for the caretaker
+        if not safety and not self._may_change(actuator, inp.now):
+            return
+        self._last_change[actuator] = inp.now
         if actuator == VENT:
             self._vent_target = value
-            self._last_vent_move = inp.now
         unit = {VENT: "%", MIST: "s/min"}.get(actuator, "on/off")
         out.commands.append(Command(actuator, round(value, 1), unit, reason))
-        out.advice.append(self._advice(actuator, value, current) + f"（{reason}）")
+        if actuator == MIST and value > 0 and current > 0:
+            return  # only the pulse length changed: no new advice for the caretaker
+        advice = self._advice(actuator, value, current)
+        if self._last_advice.get(actuator) == advice:
+            return  # the caretaker was already told exactly this
+        self._last_advice[actuator] = advice
+        out.advice.append(advice + f"（{reason}）")
 
     def _advice(self, actuator: str, value: float, current: float) -> str:
         if actuator == VENT:

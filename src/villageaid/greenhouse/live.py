@@ -233,7 +233,8 @@ def start_park(
     stops.append(_thread("demo-listener", lambda stop: listener.listen(options, ready, stop)))
     ready.wait(10)
     settings = ControllerSettings(
-        vent_step_every=dt.timedelta(seconds=180.0 / speed),
+        min_hold=dt.timedelta(seconds=600.0 / speed),
+        reverse_hold=dt.timedelta(seconds=1800.0 / speed),
     )
 
     def control_loop(stop: threading.Event) -> None:

@@ -54,8 +54,7 @@ CATALOGUE: dict[str, Equipment] = {
             label_zh="内层小拱棚膜",
             capital_yuan=2400.0,
             capital_source=(
-                "[E] 0.04 mm PE ≈ ¥3/m² × 560 m² (two 2 m arches per bed row) + bamboo "
-                "arches ¥700"
+                "[E] 0.04 mm PE ≈ ¥3/m² × 560 m² (two 2 m arches per bed row) + bamboo arches ¥700"
             ),
             u_factor=0.65,
             tau_factor=0.85,

@@ -61,9 +61,12 @@ def compute_metrics(
     in_rh = (rh >= band.rh_min_pct) & (rh <= band.rh_max_pct)
     joint = in_t & in_rh
 
-    rh_out = float(
-        (np.clip(band.rh_min_pct - rh, 0, None) + np.clip(rh - band.rh_max_pct, 0, None)).sum()
-    ) / 60.0
+    rh_out = (
+        float(
+            (np.clip(band.rh_min_pct - rh, 0, None) + np.clip(rh - band.rh_max_pct, 0, None)).sum()
+        )
+        / 60.0
+    )
 
     def pct(mask: np.ndarray) -> float:
         return round(100.0 * float(mask.sum()) / minutes, 3)

@@ -187,7 +187,9 @@ class RecedingHorizon:
             temp > b.temp_max_c - 1.0, 40.0, np.where(temp > b.temp_max_c - 3.0, 10.0, 0.0)
         )
         vent = np.where((rh > b.rh_max_pct - 1.0) & (temp > b.temp_min_c + 2.0), 15.0, vent)
-        mist = np.where(rh < b.rh_min_pct + 8.0, 60.0, np.where(rh < b.rh_min_pct + 12.0, 30.0, 0.0))
+        mist = np.where(
+            rh < b.rh_min_pct + 8.0, 60.0, np.where(rh < b.rh_min_pct + 12.0, 30.0, 0.0)
+        )
         mist = np.where(rh > b.rh_max_pct - 3.0, 0.0, mist)
         mid = 0.5 * (b.temp_min_c + b.temp_max_c)
         shade = ~((temp < mid - 2.0) & (ghi > 100.0))

@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 
 from villageaid.greenhouse.controller import ActuatorPositions
-from villageaid.greenhouse.simulation.metrics import compute_metrics
-from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor, TunnelModel
-from villageaid.greenhouse.simulation.params import TunnelParams
 from villageaid.greenhouse.simulation.equipment import (
     ELECTRICITY_YUAN_PER_KWH,
     MIST_PUMP_KW_PER_L_MIN,
     EquipmentSet,
     equipment_set,
 )
+from villageaid.greenhouse.simulation.metrics import compute_metrics
+from villageaid.greenhouse.simulation.model import ActuatorTargets, Outdoor, TunnelModel
+from villageaid.greenhouse.simulation.params import TunnelParams
 from villageaid.greenhouse.simulation.policies import Observation, PolicyContext, make_policy
 from villageaid.greenhouse.simulation.weather import CST, WeatherTrace, read_weather
 from villageaid.greenhouse.stages import stage_band

@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--weather", help="CSV: ts, air_temp_c, rh_pct, wind_ms, ghi_wm2")
-        parser.add_argument(
-            "--policy", help=f"one of: {', '.join((*POLICIES, *CONTEXT_POLICIES))}"
-        )
+        parser.add_argument("--policy", help=f"one of: {', '.join((*POLICIES, *CONTEXT_POLICIES))}")
         parser.add_argument(
             "--equipment",
             help=f"NAME[,NAME…] from --list-equipment, or a preset: {', '.join(PRESETS)}",
