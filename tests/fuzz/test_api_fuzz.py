@@ -225,11 +225,11 @@ def test_absurd_page_numbers_are_rejected(url: str, make_user: Any) -> None:
 # values reach the services, not only the scope check): no answer may be a 5xx.
 BIG = 2**63
 BOUNDARY: dict[str, list[Any]] = {
-    "integer": [BIG, -BIG - 1, 0, -1],
-    "number": ["1E+999999999", 1e15, -1e15, "NaN"],
+    "integer": [BIG, -BIG - 1, -1],
+    "number": ["1E+999999999", 1e15, "NaN"],
     "date": ["9999-12-31", "0001-01-01"],
     "date-time": ["9999-12-31T23:59:59+08:00", "0001-01-01T00:00:00Z"],
-    "string": ["9" * 5000, "1E+999999999"],
+    "string": ["9" * 5000],
 }
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
 
