@@ -47,7 +47,6 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 engine=options["engine"],
                 progress=lambda msg: print(msg, file=sys.stderr),
-                policy=_national_policy(options["as_of"] or dt.date.today()),
             )
         except (InputError, CatalogueError) as exc:
             raise CommandError(str(exc)) from exc
@@ -151,15 +150,3 @@ class Command(BaseCommand):
             f"catalogue {run.catalogue_version}, {run.duration_seconds:.1f}s"
         )
 
-
-def _national_policy(as_of: dt.date) -> Any:
-    """The national version in force (with an administrator's changes) when the database is
-    there; otherwise the engine reads the shipped version files itself."""
-    from django.db import DatabaseError
-
-    from villageaid.policy.resolver import NoPolicy, policy_for
-
-    try:
-        return policy_for(None, as_of)
-    except (DatabaseError, NoPolicy):
-        return None
