@@ -34,6 +34,7 @@ def case_cards(user: Any) -> list[Card]:
                 items=items,
             )
         )
+    cards.extend(_clue_cards(user))
     overdue = selectors.case_search(user, {"overdue": "1"}, timezone.localdate())
     if overdue.exists():
         cards.append(
@@ -44,4 +45,27 @@ def case_cards(user: Any) -> list[Card]:
                 tone="danger",
             )
         )
+    return cards
+
+
+def _clue_cards(user: Any) -> list[Card]:
+    """Clues not yet ended (red when one is past its limit), and the township's sample."""
+    from villageaid.cases import endings_selectors
+
+    cards = []
+    ages = endings_selectors.clue_ages(user)
+    waiting = sum(bucket["count"] for bucket in ages)
+    if waiting:
+        late = sum(bucket["count"] for bucket in ages if bucket["overdue"])
+        cards.append(
+            Card(
+                title=_("未处置的线索"),
+                count=waiting,
+                url=reverse("clue-endings"),
+                tone="danger" if late else "primary",
+            )
+        )
+    sample = endings_selectors.review_sample(user).count()
+    if sample:
+        cards.append(Card(title=_("待抽查的核实无风险"), count=sample, url=reverse("clue-endings")))
     return cards

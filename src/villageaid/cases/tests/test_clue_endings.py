@@ -196,3 +196,19 @@ def test_open_clues_by_age_and_escalation_past_the_limit(areas: Any, cadre: Any)
     assert ClueEscalation.objects.get().clue_id == old.pk
     services.clue_open_case(clue=young, actor=cadre)
     assert "H-G2" not in client_for(cadre).get("/cases/clues/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_landing_page_counts_clues_left_open(areas: Any, cadre: Any) -> None:
+    from villageaid.cases.cards import case_cards
+
+    clue = _clue(areas, "H-K1")
+    titles = {card.title: card for card in case_cards(cadre)}
+    assert titles["未处置的线索"].count == 1 and titles["未处置的线索"].tone == "primary"
+    Clue.objects.filter(pk=clue.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=clue_services.LIMIT_DAYS + 1)
+    )
+    titles = {card.title: card for card in case_cards(cadre)}
+    assert titles["未处置的线索"].tone == "danger"
+    services.clue_open_case(clue=clue, actor=cadre)
+    assert "未处置的线索" not in {card.title for card in case_cards(cadre)}
