@@ -64,6 +64,10 @@ class VisitIn(Schema):
     latitude: bounds.LatitudeIn | None = None
     longitude: bounds.LongitudeIn | None = None
     report: Annotated[str, Field(max_length=2000)] = ""
+    # What the visit found, recorded as dated figures on the household (issue 19).
+    working_members: Annotated[int, Field(ge=0, le=99)] | None = None
+    ill_members: Annotated[int, Field(ge=0, le=99)] | None = None
+    pupils: Annotated[int, Field(ge=0, le=99)] | None = None
 
 
 class CampaignOut(Schema):
@@ -139,6 +143,11 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Status[Any]:
         longitude=payload.longitude,
         tuopin_verified=household.household_type == "tuopin",
         idempotency_key=request.headers.get("Idempotency-Key") or None,
+        answers={
+            name: value
+            for name in ("working_members", "ill_members", "pupils")
+            if (value := getattr(payload, name)) is not None
+        },
     )
     if created and payload.report:
         services.visit_report_difficulty(
