@@ -23,6 +23,7 @@ from villageaid.greenhouse.models import (
     Sensor,
     StageProfile,
 )
+from villageaid.greenhouse.overrides import validate_override
 
 GRAMS_PER_JIN = 500
 
@@ -140,14 +141,21 @@ def crop_cycle_start(
 
 
 def actuator_override_set(
-    *, actuator: Actuator, value: float, minutes: int, actor: Any, now: dt.datetime | None = None
+    *,
+    actuator: Actuator,
+    value: float,
+    minutes: int,
+    actor: Any,
+    now: dt.datetime | None = None,
+    unit: str | None = None,
 ) -> Actuator:
-    """A technician's manual setting that the controller leaves alone for ``minutes``."""
-    if not 1 <= minutes <= 24 * 60:
-        raise ServiceError("接管时长应在1分钟到24小时之间", code="override_minutes")
-    if not 0 <= value <= (60 if actuator.kind == Actuator.Kind.MIST else 100):
-        raise ServiceError("设定值超出范围", code="override_value")
+    """A technician's manual setting that the controller leaves alone for ``minutes``.
+
+    Range, unit and duration are checked per actuator (`overrides.SPECS`); a refusal raises
+    ServiceError and writes nothing."""
+    unit = validate_override(actuator.kind, value, minutes, unit)
     now = now or timezone.now()
+    before = {"value": actuator.override_value, "position": actuator.position}
     with transaction.atomic():
         actuator.override_value = value
         actuator.override_until = now + dt.timedelta(minutes=minutes)
@@ -165,7 +173,13 @@ def actuator_override_set(
             actor=actor,
             action="greenhouse.override",
             obj=actuator,
-            after={"value": value, "until": actuator.override_until.isoformat()},
+            before=before,
+            after={
+                "value": value,
+                "unit": unit,
+                "minutes": minutes,
+                "until": actuator.override_until.isoformat(),
+            },
         )
     return actuator
 
