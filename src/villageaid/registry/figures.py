@@ -171,3 +171,12 @@ def income_record_verified(
             actor=actor, action="registry.income.record", obj=record, area=household.village
         )
     return record
+
+
+def verified_income_codes(codes: list[str]) -> set[str]:
+    """Of these household codes, those whose income was verified at home (a roster
+    re-import does not overwrite their net income; its value is kept as a roster figure)."""
+    rows = HouseholdFigure.objects.filter(
+        household__code__in=codes, kind="net_income", source=Source.VERIFICATION
+    )
+    return set(rows.values_list("household__code", flat=True))

@@ -16,7 +16,7 @@ from villageaid.core import audit, pii
 from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
-from villageaid.registry import export, roster
+from villageaid.registry import export, figures, roster
 from villageaid.registry.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -125,6 +125,8 @@ def _upsert_households(
         h.code: h for h in Household.objects.filter(code__in=[r["household_code"] for r in rows])
     }
     new, changed = [], []
+    verified = figures.verified_income_codes(list(existing))
+    held: list[tuple[Household, Decimal]] = []
     for row in rows:
         values = _household_values(row, villages)
         current = existing.get(row["household_code"])
@@ -133,7 +135,10 @@ def _upsert_households(
             continue
         if any(getattr(current, f) != values[f] for f in PROTECTED):
             counts["needs_procedure"] += 1  # shown in the preview, changed by no import
-        if _changed(current, {k: v for k, v in values.items() if k not in PROTECTED}):
+        kept = {k: v for k, v in values.items() if k not in PROTECTED}
+        if current.code in verified and kept["net_income_12m"] != current.net_income_12m:
+            held.append((current, kept.pop("net_income_12m")))  # a verified income stays
+        if _changed(current, kept):
             changed.append(current)
     if new:
         insert_with_history(Household, new, key="code", user=_user(actor))
@@ -147,6 +152,16 @@ def _upsert_households(
         )
     counts["households_created"] += len(new)
     counts["households_updated"] += len(changed)
+    for household, value in held:  # shown beside the verified figure as a conflict
+        figures.household_figure_record(
+            household=household,
+            kind="net_income",
+            value=value,
+            source=figures.Source.ROSTER,
+            source_ref=f"registry.import/{dt.date.today()}",
+            as_of=dt.date.today(),
+            actor=actor,
+        )
     return dict(
         Household.objects.filter(code__in=[r["household_code"] for r in rows]).values_list(
             "code", "id"

@@ -124,3 +124,28 @@ def test_the_admin_shows_them_read_only(areas: Any, make_user: Any) -> None:
     assert admin.post(url, form).status_code == 302
     assert _protected(household) == before
     assert household.phone == "13800000003"
+
+
+@pytest.mark.django_db
+def test_a_reimport_does_not_overwrite_a_verified_income(areas: Any) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from villageaid.registry import figures
+
+    household = household_in(areas["village"], "H-P8")
+    figures.household_figure_record(
+        household=household,
+        kind="net_income",
+        value=Decimal(8000),
+        source="verification",
+        source_ref="cases.case#1",
+        as_of=dt.date(2020, 4, 10),
+        actor=None,
+    )
+    services.registry_commit(households=[_roster_row(household)], persons=[], actor=None)
+    household.refresh_from_db()
+    assert household.net_income_12m == Decimal("8000.00")
+    shown = {s.kind: s for s in figures.household_figures(household)}["net_income"]
+    assert shown.current.source == "verification"
+    assert [c.value for c in shown.conflicts] == [Decimal("12000.00")]
