@@ -180,7 +180,7 @@ def equipment_set(names: Iterable[str] | str | None) -> EquipmentSet:
             names = PRESETS[names]
         else:
             names = [n.strip() for n in names.split(",") if n.strip()]
-    items = []
+    items: list[Equipment] = []
     for name in names:
         if name not in CATALOGUE:
             known = ", ".join(CATALOGUE)

@@ -97,13 +97,13 @@ class BatchModel:
         x_end = x_eq + (x - x_eq) * decay
         x_mean = x_eq + (x - x_eq) * (1.0 - decay) / (rate * dt)
         e_soil = k * (xs_soil - x_mean)
-        u_cover = (
+        u_film = (
             p.film_u_ref
             * (1.0 + p.film_u_wind_slope * (wind - 3.0))
             * p.cover_area_m2
             / p.floor_area_m2
         )
-        u_cover = np.where(blanket, u_cover * self.e.blanket_u_factor, u_cover)
+        u_cover = np.where(blanket, u_film * self.e.blanket_u_factor, u_film)
         q_heat = np.where(act["heat"], self.e.heater_kw * 1000.0 / p.floor_area_m2, 0.0)
         vent_h = p.rho_cp_air * g_v
         b = p.soil_air_h + u_cover + vent_h
