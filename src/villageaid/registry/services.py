@@ -16,7 +16,7 @@ from villageaid.core import audit, pii
 from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
-from villageaid.registry import export, figures, roster
+from villageaid.registry import export, figures, roster, rosterscope
 from villageaid.registry.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -92,6 +92,8 @@ def registry_commit(
     """Upsert households (by code) and persons (by ID number) in one transaction.
 
     Unchanged rows are not written, so importing the same roster twice changes nothing.
+    Only villages in the actor's area, and no household or person of another village
+    (``rosterscope.commit_check``); the audit row names the area.
     """
     villages = {
         a.code: a for a in Area.objects.filter(code__in={h["village_code"] for h in households})
@@ -110,11 +112,14 @@ def registry_commit(
     }
     total = len(households) + len(persons)
     with transaction.atomic():
+        area = rosterscope.commit_check(households=households, persons=persons, actor=actor)
         household_ids = _upsert_households(households, villages, counts, actor)
         if progress:
             progress(len(households), total)
         _upsert_persons(persons, household_ids, counts, actor, progress, len(households), total)
-        audit.record(actor=actor, action="registry.import", note=source, after=counts)
+        audit.record(
+            actor=actor, action="registry.import", area=area, note=source, after=counts
+        )
     return counts
 
 
