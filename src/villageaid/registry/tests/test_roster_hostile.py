@@ -79,14 +79,17 @@ def test_too_many_csv_rows_are_refused(tmp_path: Path, settings: Any) -> None:
         parse_roster(path)
 
 
+# VmHWM, not getrusage's ru_maxrss: Linux keeps ru_maxrss across fork and exec, so a child
+# forked from a large pytest worker (preexec_fn forces fork) would report the worker's size.
 PEAK = """
-import resource, sys
+import sys
 from villageaid.registry.roster import RosterError, parse_roster
 try:
     parse_roster(sys.argv[1])
 except RosterError:
     pass
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = open("/proc/self/status").read()
+print(int(status.split("VmHWM:")[1].split()[0]) // 1024)
 """
 
 
