@@ -68,6 +68,16 @@ def main() -> None:
                     f"{p:<11}{oob:>10.1f}{in_band:>12}{m['tib_joint_pct']!s:>9}{sw:>9}"
                     f"{m['energy_kwh']!s:>8}{m['cost_yuan']!s:>8}{ratio:>10.2f}{m['seconds']!s:>6}"
                 )
+    print("\n== equipment: best joint % in band (oracle / mpc), purchase + running cost ==")
+    for t in traces:
+        for k in args.equipment:
+            o, c = results[(t, k, "oracle")], results[(t, k, "mpc")]
+            cost = float(c["capital_yuan"]) + float(c["cost_yuan"])  # type: ignore[arg-type]
+            reach = "reaches 97 %" if float(c["tib_joint_pct"]) >= 97 else "below 97 %"  # type: ignore[arg-type]
+            print(
+                f"{Path(t).name:<26}{k:<20}{o['tib_joint_pct']!s:>8} / {c['tib_joint_pct']!s:<8}"
+                f" ¥{cost:>9,.0f}  {reach}"
+            )
     print("\n== targets: platform oob_score ≤ 1.15 × oracle on every trace, ≤ 6 switches/act·h ==")
     for p in worst:
         ok = "ok" if worst[p] <= 1.15 else "MISSED"
