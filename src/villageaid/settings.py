@@ -273,6 +273,7 @@ WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Group-robot webhooks (WeCom / DingTalk) for escalations and alerts, comma-separated.
 WEBHOOK_URLS = envlist("WEBHOOK_URLS")
 
+LOGGING_CONFIG = "villageaid.core.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -59,6 +59,16 @@ def install() -> None:
         logging.setLogRecordFactory(_redacting(factory))
 
 
+def configure(config: dict[str, Any]) -> None:
+    """``settings.LOGGING_CONFIG``: Django configures its defaults and then calls this on
+    every ``django.setup()`` (a management command run in process sets logging up again),
+    so the handlers made each time get the filter, not only those of the first start."""
+    import logging.config
+
+    logging.config.dictConfig(config)
+    install()
+
+
 def _redacting(factory: Any) -> Any:
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = factory(*args, **kwargs)

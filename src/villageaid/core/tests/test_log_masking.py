@@ -159,3 +159,14 @@ def _wait_for(path: Path) -> str:
             return path.read_text()
         time.sleep(0.1)
     raise AssertionError("no access log line")
+
+
+def test_handlers_made_by_a_second_setup_carry_the_filter() -> None:
+    """An in-process ``django.setup()`` (a management command run from code) configures
+    logging again, Django's own ``django`` handlers included."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    for name, handler in _handlers():
+        assert any(isinstance(f, RedactPersonalData) for f in handler.filters), name
