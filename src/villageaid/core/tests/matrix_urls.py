@@ -39,6 +39,9 @@ class Spec:
     # The write is on the persona's own area (the rule catalogue of its province), not on a
     # record of 北马村: the role decides, wherever the persona sits.
     own_area: bool = False
+    # The record is the county (文登区) itself, not a record of 北马村: tried by each role's
+    # user of the county ("own") and of a village in another county ("far").
+    seat: bool = False
 
     @property
     def has_record(self) -> bool:
@@ -893,8 +896,167 @@ def write_specs() -> list[Spec]:
             own_area=True,
             body=lambda w, o: {"note": "调整参数"},
         ),
+        *_page_posts(),
     ]
     return specs
+
+
+def _page_posts() -> list[Spec]:
+    """The page POSTs of uploads, runs, versions, hand-outs and pickups."""
+    notice = pk("notice_{owner}")
+    return [
+        # registry: a roster for 北马村 is staged (validation queued), a validated one committed
+        Spec(
+            "import-upload",
+            "registry",
+            "C",
+            "POST",
+            label="POST roster upload",
+            body=lambda w, o: {"village": w.areas["village"].code, "file": _roster()},
+        ),
+        Spec(
+            "import-detail",
+            "registry",
+            "C",
+            "POST",
+            pk("import_ok"),
+            label="POST roster commit",
+            body=lambda w, o: {},
+        ),
+        # screening: a run and a department dataset of the persona's own area
+        Spec(
+            "screening-run-start",
+            "screening",
+            "C",
+            "POST",
+            own_area=True,
+            body=lambda w, o: {"as_of": TODAY.isoformat(), "push": "0"},
+        ),
+        Spec(
+            "screening-dataset-upload",
+            "screening",
+            "C",
+            "POST",
+            own_area=True,
+            body=lambda w, o: {
+                "name": "medical_claims",
+                "period_start": "2020-01-01",
+                "period_end": "2020-03-31",
+                "file": _claims(),
+            },
+        ),
+        # a version of the rule parameters for the county (the county's screening U)
+        Spec("policy-new", "screening", "U", "POST", seat=True, body=_policy_version),
+        # cases: a risk elimination opened for a monitored household (自然消除)
+        Spec(
+            "case-eliminate",
+            "cases",
+            "C",
+            "POST",
+            pk("monitored_{owner}"),
+            bound=True,
+            label="POST elimination open",
+            body=lambda w, o: {"mode": "natural"},
+        ),
+        # cases: the photo of the posted notice
+        Spec(
+            "notice-detail",
+            "cases",
+            "S",
+            "POST",
+            notice,
+            bound=True,
+            step="notice",
+            label="POST notice photo",
+            body=lambda w, o: {"action": "photo", "photo": _photo()},
+        ),
+        # sales: 核销, a group order picked up with its code
+        Spec(
+            "sales-group-verify",
+            "sales",
+            "U",
+            "POST",
+            pk("group"),
+            label="POST pickup verify",
+            body=lambda w, o: {"code": w["pickup"].pickup_code},
+        ),
+        # epidemic
+        Spec(
+            "epidemic-rounds",
+            "epidemic",
+            "C",
+            "POST",
+            label="POST temperature round",
+            body=lambda w, o: {
+                "date": TODAY.isoformat(),
+                "round": "am",
+                f"t{w['worker'].pk}": "36.5",
+            },
+        ),
+        Spec(
+            "epidemic-supplies",
+            "epidemic",
+            "C",
+            "POST",
+            label="POST supplies hand-out",
+            body=lambda w, o: {
+                "action": "handout",
+                "h-village": w.areas["village"].pk,
+                "h-item": "mask",
+                "h-quantity": "10",
+                "h-to": "张三",
+            },
+        ),
+        Spec(
+            "epidemic-overview",
+            "epidemic",
+            "U",
+            "POST",
+            label="POST epidemic case status",
+            body=lambda w, o: {"case": w["epidemic_case"].pk, "status": "confirmed"},
+        ),
+    ]
+
+
+def _roster() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from villageaid.registry.tests.samples import BAD_CSV
+
+    content = BAD_CSV.format(village="").encode()  # staged as it is: validation is queued
+    return SimpleUploadedFile("roster.csv", content, content_type="text/csv")
+
+
+def _claims() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = (
+        "id_number,admission_date,discharge_date,total_cost,self_pay",
+        "11010519491231002X,2020-01-01,2020-01-05,100,50",
+    )
+    return SimpleUploadedFile("claims.csv", ("\n".join(lines) + "\n").encode())
+
+
+def _photo() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("notice.jpg", b"\xff\xd8\xff\xe0 notice \xff\xd9", "image/jpeg")
+
+
+def _policy_version(w: World, _o: str) -> dict[str, Any]:
+    return {
+        "area": w.areas["county"].code,
+        "code": "MX-2020",
+        "name": "文登区2020年监测范围",
+        "effective_from": "2020-05-01",
+        "effective_to": "2020-12-31",
+        "year": "2020",
+        "line": "7000",
+        "identification_days": "20",
+        "day_kind": "working",
+        "notice_min_days": "5",
+        "source": "文登区政府（测试）",
+    }
 
 
 def _evidence() -> Any:

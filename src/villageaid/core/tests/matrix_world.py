@@ -20,6 +20,9 @@ from villageaid.core.areas import area_create
 from villageaid.core.models import Area
 
 PERSONA_AREAS = {"own": "village", "next": "neighbour", "up": "township", "far": "far"}
+# A user of the county itself (文登区), for the writes whose record is the county: a version
+# of the rule parameters (政策版本) is set for a county, not for a village.
+SEAT = {"seat": "county"}
 TODAY = dt.date(2020, 4, 20)
 
 
@@ -47,7 +50,7 @@ def _personas(world: World) -> None:
     from villageaid.core.tests.permission_matrix import ROLES
 
     for role in ROLES:
-        for relation, key in PERSONA_AREAS.items():
+        for relation, key in {**PERSONA_AREAS, **SEAT}.items():
             user = User.objects.create_user(
                 username=f"m-{role}-{relation}",
                 password=None,
@@ -277,6 +280,70 @@ def _others(world: World) -> None:
     _ = timezone
 
 
+def _pending(world: World) -> None:
+    """Records a page POST acts on: a validated roster awaiting its commit, a park worker
+    for the temperature round, masks in stock to hand out, an epidemic case whose status
+    changes, and a group order awaiting its pickup (核销)."""
+    from villageaid.epidemic import services as epidemic
+    from villageaid.registry.models import RosterImport
+    from villageaid.sales import services as sales
+
+    village, rows = world.areas["village"], world.rows
+    rows["import_ok"] = RosterImport.objects.create(
+        filename="ok.csv", village=village, status=RosterImport.Status.VALIDATED
+    )
+    rows["worker"] = epidemic.worker_register(
+        village=village,
+        name="孙七",
+        local_resident=True,
+        no_outside_travel=True,
+        no_contact_history=True,
+        attestation_signed=True,
+        actor=None,
+    )
+    epidemic.supplies_receive(village=village, item="mask", quantity=100, source="县", actor=None)
+    rows["epidemic_case"] = epidemic.case_record(
+        village=village, status="suspected", opened_on=TODAY, actor=None
+    )
+    rows["pickup"] = sales.order_place(
+        lot=rows["lot"],
+        channel="community",
+        grams=1000,
+        customer=None,
+        idempotency_key="m-pickup",
+        actor=None,
+        group=rows["group"],
+    )
+
+
+def _monitored(world: World) -> None:
+    """A household under monitoring long enough, its income twice above the line and its
+    guarantees met (its risk may be eliminated), for each owner; the helper's is "mine"."""
+    from villageaid.cases.models import Case
+    from villageaid.cases.services import case_open
+    from villageaid.cases.tests.factories import household, income
+    from villageaid.registry.models import Household
+    from villageaid.visits.models import HelperAssignment
+
+    village, rows = world.areas["village"], world.rows
+    for owner, code in (("mine", "H-M-3"), ("theirs", "H-T-3")):
+        home = household(village, code, health="healthy")
+        Household.objects.filter(pk=home.pk).update(risk_types="illness")
+        for on in (dt.date(2019, 12, 31), dt.date(2020, 3, 31)):
+            income(home, on, 60000)
+        case = case_open(household=home, actor=None, source="clue", opened_on=dt.date(2019, 1, 10))
+        Case.objects.filter(pk=case.pk).update(
+            status=Case.Status.MONITORED, decided_on=dt.date(2019, 2, 1)
+        )
+        rows[f"{owner}_monitored"], rows[f"monitored_{owner}"] = home, case
+    HelperAssignment.objects.create(
+        helper=world.users[("helper", "own")],
+        household=rows["mine_monitored"],
+        started_on=dt.date(2020, 1, 1),
+        area_path=rows["mine_monitored"].area_path,
+    )
+
+
 def _areas() -> dict[str, Area]:
     """The tree of the shared ``areas`` fixture (villageaid.testing), and a far village."""
     from villageaid.testing import NEIGHBOUR, TOWNSHIP, VILLAGE
@@ -300,4 +367,6 @@ def build() -> World:
     _cases(world)
     _clues_and_visits(world)
     _others(world)
+    _pending(world)
+    _monitored(world)
     return world

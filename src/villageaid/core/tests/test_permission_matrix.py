@@ -73,6 +73,8 @@ def changed(before: tuple[int, ...], after: tuple[int, ...]) -> list[str]:
 
 def _owners(spec: Spec, role: str) -> list[tuple[str, str, str]]:
     """(persona relation, record owner, matrix relation) pairs to try."""
+    if spec.seat:  # the record is the county: its own officials, and another county's
+        return [("seat", "mine", "own"), ("far", "mine", "far")]
     tries = [(rel, "mine", rel) for rel in ("own", "next", "up", "far")]
     if spec.bound:
         tries.append(("own", "theirs", "not-mine"))
@@ -96,7 +98,8 @@ def _prepare(world: matrix_world.World, spec: Spec, role: str, persona: Any) -> 
 
     if role == "helper":
         HelperAssignment.objects.filter(
-            household__in=[world["mine"], world["mine_free"]], ended_on__isnull=True
+            household__in=[world["mine"], world["mine_free"], world["mine_monitored"]],
+            ended_on__isnull=True,
         ).update(helper=persona)
     if spec.step and spec.step in CASE_STEPS:
         for owner in ("mine", "theirs"):
