@@ -17,9 +17,12 @@ class VersionForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=200)
     effective_from = forms.DateField(label=_("生效日期"))
     effective_to = forms.DateField(label=_("失效日期"), required=False)
-    year = forms.IntegerField(label=_("收入年度"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("收入年度（可空）"), min_value=2000, max_value=2100, required=False
+    )
     line = forms.DecimalField(
-        label=_("监测范围上限（元/人·年）"),
+        label=_("监测范围上限（元/人·年，可空）"),
+        required=False,
         min_value=Decimal(1),
         max_value=Decimal(1_000_000),
         decimal_places=2,

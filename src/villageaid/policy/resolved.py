@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from villageaid.policy import delegation
+
 CALENDAR, WORKING = "calendar", "working"
 
 
@@ -252,6 +254,10 @@ class Policy:
         return {k: dict(v) for k, v in self.entry("screening").get("rules", {}).items()}
 
     @property
+    def delegates_to_county(self) -> frozenset[str]:
+        return delegation.delegated(self.data)
+
+    @property
     def joint_identification(self) -> Sequence[str]:
         return list(self.value("joint_identification", default=[]) or [])
 
@@ -269,13 +275,25 @@ def _order(group: Group) -> int:
     return group.order
 
 
+def _delegated_part(
+    version: Mapping[str, Any], its_ranges: Sequence[Range], below: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], Sequence[Range]]:
+    """A county version counts only for what the versions below it delegate (R-POL-1)."""
+    if not delegation.is_county(str(version.get("area_code") or "")):
+        return version["data"], its_ranges
+    allowed = delegation.delegated(below)
+    kept = its_ranges if delegation.INCOME_RANGE in allowed else ()
+    return delegation.restrict(version["data"], allowed), kept
+
+
 def build(versions: Sequence[Mapping[str, Any]], ranges: Sequence[Sequence[Range]]) -> Policy:
     """``versions`` from the most general to the most specific (each a dict with ``code``,
     ``name``, ``effective_from``, ``effective_to``, ``area_code`` and ``data``)."""
     data: dict[str, Any] = {}
     merged: dict[int, Range] = {}
     for version, its_ranges in zip(versions, ranges, strict=True):
-        data = merge(data, version["data"])
+        overlay, its_ranges = _delegated_part(version, its_ranges, data)
+        data = merge(data, overlay)
         merged.update({r.year: r for r in its_ranges})
     last = versions[-1]
     return Policy(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from villageaid.core import access, audit, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
+from villageaid.policy import delegation
 from villageaid.policy.models import IncomeRange, PolicyVersion
 from villageaid.policy.resolved import CALENDAR, WORKING
-from villageaid.policy.resolver import invalidate, version_code_for
+from villageaid.policy.resolver import invalidate, policy_for_version, version_code_for
 
 MODULE = roles.Module.SCREENING  # the county's right to set rule parameters (roles.ADMIN)
 MAX_DAYS = 120
@@ -41,6 +42,16 @@ def _limits(days: int | None, kind: str, notice_min_days: int | None, source: st
     return {"procedure": procedure} if procedure else {}
 
 
+def check_delegated(base_code: str, data: dict[str, Any], *, sets_range: bool) -> None:
+    """Refuse a county version's keys that the version it overlays does not delegate
+    (R-POL-1); the message names the first such key and the rule."""
+    refused = delegation.refused_keys(
+        data, allowed=policy_for_version(base_code).delegates_to_county, sets_range=sets_range
+    )
+    if refused:
+        raise ServiceError(delegation.refusal(refused[0], base_code), code="not_delegated")
+
+
 def policy_version_add(
     *,
     actor: Any,
@@ -49,8 +60,8 @@ def policy_version_add(
     name: str,
     effective_from: dt.date,
     effective_to: dt.date | None,
-    year: int,
-    line: Decimal,
+    year: int | None,
+    line: Decimal | None,
     source: str,
     identification_days: int | None = None,
     day_kind: str = CALENDAR,
@@ -64,7 +75,11 @@ def policy_version_add(
         raise ServiceError(_("政策版本只能按省或县设定"), code="bad_level")
     if effective_to is not None and effective_to < effective_from:
         raise ServiceError(_("失效日期早于生效日期"), code="bad_period")
-    if not 2000 <= year <= 2100 or not Decimal(1) <= line <= Decimal(1_000_000):
+    if (year is None) != (line is None):
+        raise ServiceError(_("收入年度和监测范围上限须同时填写"), code="bad_range")
+    if (year is not None and line is not None) and (
+        not 2000 <= year <= 2100 or not Decimal(1) <= line <= Decimal(1_000_000)
+    ):
         raise ServiceError(_("年度或监测范围超出合理区间"), code="bad_range")
     if not source.strip():
         raise ServiceError(_("请写明依据（文件名称、文号或网址）"), code="source_required")
@@ -72,6 +87,10 @@ def policy_version_add(
         raise ServiceError(_("版本编号已存在"), code="code_exists")
     base = PolicyVersion.objects.get(code=version_code_for(area, effective_from))
     data = _limits(identification_days, day_kind, notice_min_days, source.strip()[:300])
+    if not data and year is None:
+        raise ServiceError(_("请至少设定一项（监测范围或时限）"), code="nothing_set")
+    if delegation.is_county(area.code):
+        check_delegated(base.code, data, sets_range=year is not None)
     with transaction.atomic():
         row = PolicyVersion.objects.create(
             code=code,
@@ -84,15 +103,16 @@ def policy_version_add(
             note=source.strip()[:255],
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        IncomeRange.objects.create(
-            version=row, year=year, line=line, confirmed=True, source=source.strip()[:500]
-        )
+        if year is not None and line is not None:
+            IncomeRange.objects.create(
+                version=row, year=year, line=line, confirmed=True, source=source.strip()[:500]
+            )
         audit.record(
             actor=actor,
             action="policy.version.add",
             obj=row,
             area=area,
-            after={"base": base.code, "year": year, "line": str(line), **data},
+            after={"base": base.code, "year": year, "line": str(line) if line else None, **data},
             note=code,
         )
         transaction.on_commit(invalidate)
