@@ -219,6 +219,54 @@ LOGIN_ONLY = {"profile", "home", "api:me", "api:areas"}
 PUBLIC = {"set_language", "login", "logout", "healthz", "case-declare"}
 # A job is its starter's: nobody's job is the administrator's alone (checked separately).
 JOBS = {"job-detail", "api:job"}
+# Pages that only show (no POST handling): every other page has a write spec below.
+GET_ONLY = frozenset(
+    {
+        "areas",
+        "household-list",
+        "household-export",
+        "household-card",
+        "import-errors",
+        "transfer-list",
+        "screening-clue-list",
+        "screening-clue-detail",
+        "screening-run-list",
+        "screening-run-detail",
+        "screening-dataset-list",
+        "screening-catalogue",
+        "case-list",
+        "case-detail",
+        "notice-pdf",
+        "declaration-list",
+        "case-declare-qr",
+        "case-worksheet",
+        "case-worksheet-pdf",
+        "policy-list",
+        "visits-today",
+        "visit-detail",
+        "visits-coverage",
+        "campaign-list",
+        "points-ranking",
+        "party-visits",
+        "greenhouse-park",
+        "greenhouse-tiles",
+        "greenhouse-house",
+        "greenhouse-alerts",
+        "sales-today",
+        "sales-lots",
+        "sales-live-counter",
+        "sales-groups",
+        "sales-ledger",
+        "sales-purchases-csv",
+        "sales-purchases-xlsx",
+        "sales-run",
+        "epidemic-passages",
+        "scorecard",
+        "scorecard-xlsx",
+        "scorecard-pdf",
+        "work-brief",
+    }
+)
 
 
 def _special(name: str) -> dict[str, Any]:
@@ -382,6 +430,20 @@ def write_specs() -> list[Spec]:
             bound=True,
             step="county",
             label="POST case-act county",
+        ),
+        *(
+            Spec(
+                "case-act",
+                "cases",
+                "S",
+                "POST",
+                case,
+                body=_step_body(step),
+                bound=True,
+                step=step,
+                label=f"POST case-act {step}",
+            )
+            for step in ("compare", "review", "notice", "announce")
         ),
         Spec(
             "api:case_transition",
@@ -615,13 +677,7 @@ def write_specs() -> list[Spec]:
             "epidemic",
             "C",
             "POST",
-            body=lambda w, o: {
-                "party": "villager",
-                "direction": "in",
-                "kind": "person",
-                "temperature": "36.5",
-                "health_code": "green",
-            },
+            body=lambda w, o: _gate(),
             **_special("epidemic-gate-entry"),
         ),
         Spec(
@@ -981,6 +1037,15 @@ def _page_posts() -> list[Spec]:
             body=lambda w, o: {"code": w["pickup"].pickup_code},
         ),
         # epidemic
+        # the gate page of a user with one checkpoint is that checkpoint's quick entry
+        Spec(
+            "epidemic-gate",
+            "epidemic",
+            "C",
+            "POST",
+            label="POST gate quick entry",
+            body=lambda w, o: _gate(),
+        ),
         Spec(
             "epidemic-rounds",
             "epidemic",
@@ -1079,4 +1144,14 @@ def _correction(w: World, o: str) -> dict[str, Any]:
         "new_value": "general",
         "reason": "录入错误",
         "attachment": _evidence(),
+    }
+
+
+def _gate() -> dict[str, Any]:
+    return {
+        "party": "villager",
+        "direction": "in",
+        "kind": "person",
+        "temperature": "36.5",
+        "health_code": "green",
     }

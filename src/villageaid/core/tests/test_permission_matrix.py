@@ -292,3 +292,47 @@ def test_every_url_is_in_the_matrix() -> None:
         f"api:{op.view_func.__name__}" for _p, op in api_operations() if set(op.methods) - {"GET"}
     }
     assert writes <= posts, f"write operations without a write spec: {sorted(writes - posts)}"
+
+
+def test_every_page_post_is_walked() -> None:
+    """A page either shows only (``GET_ONLY``) or each of its POSTs has a write spec."""
+    pages = {name for _r, name, _p in page_patterns()}
+    posts = {s.name for s in WRITES if not s.is_api}
+    assert not posts & matrix_urls.GET_ONLY, sorted(posts & matrix_urls.GET_ONLY)
+    known = posts | matrix_urls.GET_ONLY | matrix_urls.LOGIN_ONLY | matrix_urls.PUBLIC
+    missing = sorted(pages - known - matrix_urls.JOBS)
+    assert not missing, f"classify these pages' POSTs in core/tests/matrix_urls.py: {missing}"
+
+
+@pytest.mark.django_db
+def test_get_only_pages_write_nothing(world: matrix_world.World) -> None:
+    """A page classified as showing only writes no more when the administrator (who may do
+    everything) posts to it, with nothing or with every field the page POSTs above send, than
+    when it is opened (an export is audited, a scorecard keeps its indicators)."""
+    merged: dict[str, Any] = {}
+    for spec in WRITES:
+        if spec.body is not None and not spec.is_api:
+            merged.update(spec.body(world, "mine"))
+    seen, failures = set(), []
+    for spec in READS:
+        if spec.name not in matrix_urls.GET_ONLY or spec.name in seen:
+            continue
+        seen.add(spec.name)
+        url, client = spec.url(world, "mine"), world.clients[("admin", "own")]
+        opened = _delta(client.get, url)[1]
+        for body in ({}, merged):
+            status, delta = _delta(client.post, url, body)
+            if delta != opened or status >= 500:
+                failures.append(f"POST {url}: {status}, {delta}; opened: {opened}")
+    assert seen == matrix_urls.GET_ONLY, sorted(matrix_urls.GET_ONLY - seen)
+    assert not failures, "\n".join(failures)
+
+
+def _delta(send: Any, *args: Any) -> tuple[int, dict[str, int]]:
+    """The status of the request, and how many rows it added to each table (rolled back)."""
+    with transaction.atomic():
+        before = counts()
+        status = send(*args).status_code
+        after = counts()
+        transaction.set_rollback(True)
+    return status, {t: a - b for t, b, a in zip(TABLES, before, after, strict=True) if a != b}
