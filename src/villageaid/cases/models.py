@@ -27,8 +27,18 @@ class Procedure(models.Model):
     """A province's identification and elimination steps (blank province: the default).
     Time limits and the notice period are policy data (``villageaid.policy``), by date."""
 
-    province_code = models.CharField(_("省级区划代码"), max_length=15, blank=True, unique=True)
+    province_code = models.CharField(_("省级区划代码"), max_length=15, blank=True)
+    policy_version = models.CharField(
+        _("政策版本"), max_length=40, blank=True, help_text=_("空为省级配置；否则为该版本的程序")
+    )
     name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province_code", "policy_version"], name="procedure_once_per_version"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -53,7 +53,7 @@ class PolicyVersionForm(forms.ModelForm[PolicyVersion]):
         return cleaned
 
 
-class IncomeRangeFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+class IncomeRangeFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [

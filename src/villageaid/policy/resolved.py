@@ -65,6 +65,19 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class StepSpec:
+    """One step of a version's procedure: a ProcedureStep code, its deciding role, its limit."""
+
+    code: str
+    label: str
+    role: str
+    also_roles: str
+    days: int | None
+    confirmed: bool
+    source: str
+
+
+@dataclass(frozen=True)
 class Group:
     code: str
     label: str
@@ -195,6 +208,25 @@ class Policy:
     @property
     def steps(self) -> list[str]:
         return list(self.value("procedure", "steps", default=[]) or [])
+
+    def step_list(self, kind: str) -> list[StepSpec] | None:
+        """The ordered steps this version prescribes for ``kind`` (identification or
+        elimination); None where it defers to the province's configured procedure."""
+        items = (self.value("procedure", "step_list", default=None) or {}).get(kind)
+        if not items:
+            return None
+        return [
+            StepSpec(
+                code=str(i["code"]),
+                label=str(i["label"]),
+                role=str(i["role"]),
+                also_roles=str(i.get("also_roles", "")),
+                days=int(i["days"]) if i.get("days") is not None else None,
+                confirmed=bool(i.get("confirmed", False)),
+                source=str(i.get("src", "")),
+            )
+            for i in items
+        ]
 
     # --- elimination ----------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ def case_open(
 ) -> Case:
     access.require_row(actor, roles.Module.CASES, roles.EDIT, household)
     opened_on = opened_on or timezone.localdate()
-    procedure = procedure_for(household.village.province_code)
     limit = rules.clock_for(household, opened_on, elimination=kind == Kind.ELIMINATION)
+    procedure = procedure_for(household.village.province_code, limit.version)
     try:
         with transaction.atomic():
             locked = Household.objects.select_for_update().filter(pk=household.pk).first()
