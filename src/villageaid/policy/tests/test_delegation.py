@@ -159,3 +159,17 @@ def test_the_admin_form_refuses_a_key_not_delegated(areas: Any) -> None:
         data={**fields, "data": '{"frequency": {"value": {"monitored_months": 2}}}'}
     )
     assert good.is_valid(), good.errors
+
+
+@pytest.mark.django_db
+def test_the_migration_brings_the_delegation_to_a_database_loaded_before_it() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    row = PolicyVersion.objects.get(code="NAT-2023")
+    row.data = {k: v for k, v in row.data.items() if k != "delegates_to_county"}
+    row.save()
+    assert "delegates_to_county" not in PolicyVersion.objects.get(code="NAT-2023").data
+    import_module("villageaid.policy.migrations.0003_delegation_and_step_lists").load(apps, None)
+    assert "delegates_to_county" in PolicyVersion.objects.get(code="NAT-2023").data
