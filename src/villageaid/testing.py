@@ -125,6 +125,12 @@ def neighbour_cadre(make_user: Any) -> Any:
 
 
 @pytest.fixture
+def tech(make_user: Any) -> Any:
+    """The park's technician, in the village."""
+    return make_user(Role.TECH)
+
+
+@pytest.fixture
 def township_user(make_user: Any) -> Any:
     return make_user(Role.TOWNSHIP)
 

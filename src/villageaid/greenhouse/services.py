@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from villageaid.core import audit, bounds
+from villageaid.core import access, audit, bounds, roles
 from villageaid.core.errors import ServiceError
 from villageaid.greenhouse import stages
 from villageaid.greenhouse.models import (
@@ -28,6 +28,13 @@ from villageaid.greenhouse.overrides import validate_override
 GRAMS_PER_JIN = 500
 
 
+def _require_edit(actor: Any, area_path: str) -> None:
+    """The service's own check of the actor's role and area (the views check first);
+    ``None`` is the system itself (the controller, a command, the demo)."""
+    if actor is not None:
+        access.check_row(actor, roles.Module.GREENHOUSE, roles.EDIT, area_path)
+
+
 def harvest_record(
     *,
     house: House,
@@ -39,6 +46,7 @@ def harvest_record(
     actor: Any = None,
 ) -> Harvest:
     """Record one pick; ``area_path`` is copied from the house's park."""
+    _require_edit(actor, house.park.area_path)
     if grams <= 0:
         raise ServiceError("采收重量必须大于零", code="harvest_weight")
     bounds.ensure(bounds.GRAMS, grams)
@@ -98,6 +106,7 @@ def stage_profile_update(
     rh_max_pct: float,
     actor: Any = None,
 ) -> StageProfile:
+    _require_edit(actor, profile.park.area_path)
     for temperature in (temp_min_c, temp_max_c):
         bounds.ensure(bounds.AIR_TEMPERATURE, temperature)
     for humidity in (rh_min_pct, rh_max_pct):
@@ -126,6 +135,7 @@ def crop_cycle_start(
     *, house: House, stage: str, started: dt.datetime | None = None, actor: Any = None
 ) -> CropCycle:
     """Move a house to a stage (seeding the park's profiles if needed)."""
+    _require_edit(actor, house.park.area_path)
     stages.stage_band(stage)  # unknown stages raise
     bounds.ensure(bounds.check_past_datetime, started)
     with transaction.atomic():
@@ -153,6 +163,7 @@ def actuator_override_set(
 
     Range, unit and duration are checked per actuator (`overrides.SPECS`); a refusal raises
     ServiceError and writes nothing."""
+    _require_edit(actor, actuator.house.park.area_path)
     unit = validate_override(actuator.kind, value, minutes, unit)
     now = now or timezone.now()
     before = {"value": actuator.override_value, "position": actuator.position}
@@ -185,6 +196,7 @@ def actuator_override_set(
 
 
 def actuator_override_clear(*, actuator: Actuator, actor: Any) -> Actuator:
+    _require_edit(actor, actuator.house.park.area_path)
     with transaction.atomic():
         actuator.override_value = None
         actuator.override_until = None
@@ -290,6 +302,7 @@ def alerts_close(*, house: House, kind: str, now: dt.datetime, sensor: Sensor | 
 
 
 def alert_acknowledge(*, alert: Alert, actor: Any) -> Alert:
+    _require_edit(actor, alert.area_path)
     with transaction.atomic():
         alert.acknowledged_at = timezone.now()
         alert.acknowledged_by = actor

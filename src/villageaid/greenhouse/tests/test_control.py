@@ -73,10 +73,10 @@ def test_hand_turned_house_gets_advice_and_nothing_published(areas: dict[str, An
 
 
 @pytest.mark.django_db
-def test_override_is_respected(areas: dict[str, Any], cadre: Any) -> None:
+def test_override_is_respected(areas: dict[str, Any], tech: Any) -> None:
     house = _hot_house(areas, motors=True)
     mist = Actuator.objects.get(house=house, kind="mist")
-    services.actuator_override_set(actuator=mist, value=0, minutes=30, actor=cadre)
+    services.actuator_override_set(actuator=mist, value=0, minutes=30, actor=tech)
     ControlLoop(publisher=_Recorder()).run_once()
     mist_commands = Command.objects.filter(house=house, actuator="mist")
     assert [c.reason for c in mist_commands] == ["人工接管30分钟"]

@@ -46,17 +46,17 @@ def test_unknown_stage_is_refused(areas: dict[str, Any]) -> None:
         services.crop_cycle_start(house=house, stage="flowering")
 
 
-def test_override_sets_position_until_and_a_command(areas: dict[str, Any], cadre: Any) -> None:
+def test_override_sets_position_until_and_a_command(areas: dict[str, Any], tech: Any) -> None:
     house = house_in(areas["village"])
     vent = Actuator.objects.create(house=house, kind="vent", has_motor=True)
     now = dt.datetime(2026, 3, 15, 10, 0, tzinfo=dt.UTC)
-    services.actuator_override_set(actuator=vent, value=25, minutes=30, actor=cadre, now=now)
+    services.actuator_override_set(actuator=vent, value=25, minutes=30, actor=tech, now=now)
     vent.refresh_from_db()
     assert (vent.position, vent.override_until) == (25, now + dt.timedelta(minutes=30))
     command = Command.objects.get(house=house)
     assert (command.actuator, command.value, command.reason) == ("vent", 25, "人工接管30分钟")
     with pytest.raises(ServiceError):
-        services.actuator_override_set(actuator=vent, value=120, minutes=30, actor=cadre)
+        services.actuator_override_set(actuator=vent, value=120, minutes=30, actor=tech)
 
 
 @pytest.mark.parametrize(
