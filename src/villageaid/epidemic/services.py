@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from villageaid.core import audit, bounds
+from villageaid.core import access, audit, bounds, roles
 from villageaid.core.errors import Conflict, ServiceError
 from villageaid.core.models import Area
 from villageaid.epidemic.models import (
@@ -45,6 +45,13 @@ from villageaid.epidemic.models import (
 
 log = logging.getLogger(__name__)
 LOWEST, HIGHEST = bounds.BODY_TEMPERATURE.low, bounds.BODY_TEMPERATURE.high
+
+
+def _require_edit(actor: Any, area_path: str) -> None:
+    """The service's own check of the actor's role and area (the views check first);
+    ``None`` is the system itself (a task, a command, the demo)."""
+    if actor is not None:
+        access.check_row(actor, roles.Module.EPIDEMIC, roles.EDIT, area_path)
 
 
 def parse_temperature(value: Any) -> Decimal:
@@ -88,6 +95,7 @@ def _alert(
 
 
 def checkpoint_create(*, village: Area, name: str, location: str = "", actor: Any) -> Checkpoint:
+    _require_edit(actor, village.path)
     with transaction.atomic():
         checkpoint = Checkpoint.objects.create(
             village=village, area_path=village.path, name=name, location=location
@@ -105,6 +113,7 @@ def road_closure_record(
     until: dt.date | None = None,
     actor: Any,
 ) -> RoadClosure:
+    _require_edit(actor, village.path)
     bounds.ensure(bounds.check_planned_date, since)
     bounds.ensure(bounds.check_planned_date, until)
     with transaction.atomic():
@@ -123,6 +132,7 @@ def road_closure_record(
 def guard_shift_add(
     *, checkpoint: Checkpoint, guard: str, starts_at: dt.datetime, ends_at: dt.datetime, actor: Any
 ) -> GuardShift:
+    _require_edit(actor, checkpoint.area_path)
     if ends_at <= starts_at:
         raise ServiceError("结束时间应晚于开始时间", code="shift_times")
     for moment in (starts_at, ends_at):
@@ -164,6 +174,7 @@ def passage_record(
     """One person or vehicle through the gate. A temperature of 37.3 °C or
     above refuses passage and alerts the township; a red health code refuses
     entry. A repeated ``client_token`` (a re-sent form) returns the first row."""
+    _require_edit(actor, checkpoint.area_path)
     if client_token:
         existing = Passage.objects.filter(client_token=client_token).first()
         if existing is not None:
@@ -240,6 +251,7 @@ def passages_bulk_record(
     *, checkpoint: Checkpoint, rows: list[dict[str, Any]], actor: Any
 ) -> list[Passage]:
     """Rows of a paper ledger (already parsed), all or nothing."""
+    _require_edit(actor, checkpoint.area_path)
     with transaction.atomic():
         return [passage_record(checkpoint=checkpoint, actor=actor, **row) for row in rows]
 
@@ -259,6 +271,7 @@ def worker_register(
     attestation_file: Any = None,
     actor: Any,
 ) -> ParkWorker:
+    _require_edit(actor, village.path)
     if not name.strip():
         raise ServiceError("请填写姓名", code="worker_name")
     worker = ParkWorker(
@@ -286,6 +299,7 @@ def worker_register(
 
 
 def worker_exclude(*, worker: ParkWorker, reason: str, actor: Any) -> ParkWorker:
+    _require_edit(actor, worker.area_path)
     with transaction.atomic():
         worker.excluded, worker.excluded_reason = True, reason[:200]
         worker.excluded_at = timezone.now()
@@ -311,6 +325,7 @@ def temperature_round_record(
 ) -> TemperatureRound:
     """A worker's morning or afternoon reading; at or above 37.3 °C the worker
     is excluded from work and the township is alerted. Re-entering corrects it."""
+    _require_edit(actor, worker.area_path)
     _check_choice(round, Round.values, "round")
     bounds.ensure(bounds.check_past_date, date)
     bounds.ensure(bounds.check_past_datetime, at)
@@ -343,6 +358,7 @@ def temperature_round_record(
 
 def missed_rounds_alert(*, village: Area, date: dt.date, round: str, actor: Any) -> int:
     """Alert once per village, day and round for eligible workers not measured."""
+    _require_edit(actor, village.path)
     from villageaid.epidemic import selectors
 
     missing = selectors.workers_missing_round(village_path=village.path, date=date, round=round)
@@ -367,6 +383,7 @@ def work_shift_record(
     actor: Any,
 ) -> WorkShift:
     """The workers of a half-day, linked to the harvest of that shift."""
+    _require_edit(actor, village.path)
     bounds.ensure(bounds.check_past_date, date)
     workers = list(workers)
     ineligible = [w.name for w in workers if not w.eligible]
@@ -395,6 +412,7 @@ def disinfection_record(
     at: dt.datetime | None = None,
     actor: Any,
 ) -> DisinfectionLog:
+    _require_edit(actor, village.path)
     _check_choice(phase, DisinfectionLog.Phase.values, "phase")
     if not (place.strip() and agent.strip() and done_by.strip()):
         raise ServiceError("请填写区域、消毒剂和消毒人", code="disinfection_fields")
@@ -435,6 +453,7 @@ def supplies_receive(
     at: dt.datetime | None = None,
     actor: Any,
 ) -> SupplyMovement:
+    _require_edit(actor, village.path)
     if quantity <= 0:
         raise ServiceError("数量必须大于零", code="quantity")
     bounds.ensure(bounds.ITEM_COUNT, quantity)
@@ -470,6 +489,7 @@ def supplies_hand_out(
 ) -> SupplyMovement:
     """Hand out from the village's stock; the stock row is locked so two
     volunteers handing out at once can never take it below zero."""
+    _require_edit(actor, village.path)
     if quantity <= 0:
         raise ServiceError("数量必须大于零", code="quantity")
     bounds.ensure(bounds.ITEM_COUNT, quantity)
@@ -519,6 +539,7 @@ def case_record(
     imported: bool = False,
     actor: Any,
 ) -> EpidemicCase:
+    _require_edit(actor, village.path)
     _check_choice(status, EpidemicCase.Status.values, "status")
     bounds.ensure(bounds.check_past_date, opened_on)
     with transaction.atomic():
@@ -536,6 +557,7 @@ def case_record(
 
 
 def case_transition(*, case: EpidemicCase, status: str, on: dt.date, actor: Any) -> EpidemicCase:
+    _require_edit(actor, case.area_path)
     _check_choice(status, EpidemicCase.Status.values, "status")
     bounds.ensure(bounds.check_past_date, on)
     before = case.status
@@ -558,6 +580,7 @@ def case_transition(*, case: EpidemicCase, status: str, on: dt.date, actor: Any)
 
 
 def alert_resolve(*, alert: GateAlert, actor: Any) -> GateAlert:
+    _require_edit(actor, alert.area_path)
     with transaction.atomic():
         alert.resolved, alert.resolved_at = True, timezone.now()
         alert.resolved_by = actor if getattr(actor, "is_authenticated", False) else None

@@ -593,6 +593,8 @@ def order_deliver(*, order: Order, actor: Any) -> Order:
 @transaction.atomic
 def pickup_verify(*, group: CommunityGroup, code: str, actor: Any) -> Order:
     """核销: the resident shows the code at the pickup point of the group that sold it."""
+    if actor is not None:  # the service's own check; ``None`` is the system itself
+        access.check_row(actor, MODULE, roles.EDIT, group.area_path)
     order = (
         Order.objects.select_for_update()
         .filter(group=group, pickup_code=code.strip(), picked_up_at__isnull=True)

@@ -147,6 +147,47 @@ def test_pickup_code_is_verified_once(areas: Any) -> None:
         services.pickup_verify(group=group, code=order.pickup_code, actor=None)
 
 
+def test_the_service_itself_refuses_another_village_and_a_read_only_role(
+    areas: Any, make_user: Any, cadre: Any
+) -> None:
+    """核销 checks the actor's role and area in the service, not only in the view."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    lot = lot_in(areas["village"], jin=5)
+    group = services.group_create(
+        village=areas["village"],
+        actor=None,
+        name="望岛名郡",
+        leader="王姐",
+        pickup_point="南门",
+        lat=37.5,
+        lon=122.1,
+    )
+    order = services.order_place(
+        lot=lot,
+        channel="community",
+        grams=1000,
+        customer=None,
+        idempotency_key="g2",
+        actor=None,
+        group=group,
+    )
+    audits, orders = AuditEvent.objects.count(), Order.objects.count()
+    with pytest.raises(Http404):
+        services.pickup_verify(
+            group=group, code=order.pickup_code, actor=make_user(Role.SALES, "neighbour")
+        )
+    with pytest.raises(PermissionDenied):  # a cadre may look at sales, not hand goods out
+        services.pickup_verify(group=group, code=order.pickup_code, actor=cadre)
+    order.refresh_from_db()
+    assert order.picked_up_at is None
+    assert (AuditEvent.objects.count(), Order.objects.count()) == (audits, orders)
+    services.pickup_verify(group=group, code=order.pickup_code, actor=make_user(Role.SALES))
+    order.refresh_from_db()
+    assert order.picked_up_at is not None
+
+
 # --- HTTP ------------------------------------------------------------------
 
 
