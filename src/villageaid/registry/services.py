@@ -117,9 +117,7 @@ def registry_commit(
         if progress:
             progress(len(households), total)
         _upsert_persons(persons, household_ids, counts, actor, progress, len(households), total)
-        audit.record(
-            actor=actor, action="registry.import", area=area, note=source, after=counts
-        )
+        audit.record(actor=actor, action="registry.import", area=area, note=source, after=counts)
     return counts
 
 

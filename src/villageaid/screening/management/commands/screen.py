@@ -149,4 +149,3 @@ class Command(BaseCommand):
             f"run {run.pk}: {run.clue_count} clues, {run.pushed_count} new pushed, "
             f"catalogue {run.catalogue_version}, {run.duration_seconds:.1f}s"
         )
-
