@@ -52,6 +52,13 @@ COMMUNITY = "community"
 MODULE = roles.Module.SALES
 
 
+def _require_edit(actor: Any, area_path: str) -> None:
+    """The service's own check of the actor's role and area (the views check first);
+    ``None`` is the system itself (a command, a job, the demo)."""
+    if actor is not None:
+        access.check_row(actor, MODULE, roles.EDIT, area_path)
+
+
 def channel_get(code: str) -> Channel:
     """The channel row for a registered code (created from the registry on first use)."""
     spec = CHANNELS.get(code)
@@ -110,6 +117,7 @@ def lot_create(
     cost_per_jin: Decimal = Decimal(0),
     code: str = "",
 ) -> Lot:
+    _require_edit(actor, village.path)
     if grams <= 0:
         raise ServiceError("批次重量必须大于零", code="invalid_weight")
     bounds.ensure(bounds.GRAMS, grams)
@@ -167,6 +175,7 @@ def _lock(lot_id: int, channel_code: str | None = None) -> tuple[Lot, list[Chann
 @transaction.atomic
 def lot_adjust(*, lot: Lot, grams: int, reason: str, actor: Any) -> LotAdjustment:
     """Shrinkage (negative ``grams``) or a count correction; never below zero."""
+    _require_edit(actor, lot.area_path)
     bounds.ensure(bounds.GRAMS, abs(grams) or 1)
     locked, _ = _lock(lot.pk)
     if locked.grams_available + grams < 0:
@@ -180,6 +189,7 @@ def lot_adjust(*, lot: Lot, grams: int, reason: str, actor: Any) -> LotAdjustmen
 @transaction.atomic
 def quota_set(*, lot: Lot, channel: Channel, grams: int, actor: Any) -> ChannelQuota:
     """Set a channel's quota on a lot; what the channel already sold stays counted."""
+    _require_edit(actor, lot.area_path)
     bounds.ensure(bounds.GRAMS, grams or 1)
     _lock(lot.pk)
     quota = ChannelQuota.objects.select_for_update().filter(lot=lot, channel=channel).first()
@@ -554,6 +564,7 @@ def _post(order: Order, kind: str, amount: Decimal, at: dt.datetime, note: str) 
 @transaction.atomic
 def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
     """Cancel an unpaid order and restock it."""
+    _require_edit(actor, order.area_path)
     locked = _lock_order(order)
     if locked.status != Order.Status.RESERVED:
         raise Conflict("只能取消未付款的订单", code="not_reserved")
@@ -567,6 +578,7 @@ def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
 @transaction.atomic
 def order_refund(*, order: Order, actor: Any, reason: str = "", restock: bool = True) -> Order:
     """Refund a paid order: a negative ledger entry and, unless spoiled, the grams back."""
+    _require_edit(actor, order.area_path)
     locked = _lock_order(order)
     if locked.status not in {Order.Status.PAID, Order.Status.DELIVERED}:
         raise Conflict("只能退款已付款的订单", code="not_paid")
@@ -581,6 +593,7 @@ def order_refund(*, order: Order, actor: Any, reason: str = "", restock: bool = 
 
 @transaction.atomic
 def order_deliver(*, order: Order, actor: Any) -> Order:
+    _require_edit(actor, order.area_path)
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status != Order.Status.PAID:
         raise Conflict("只能交付已付款的订单", code="not_paid")
@@ -655,6 +668,7 @@ def live_session_open(
 def live_session_close(
     *, session: LiveSession, actor: Any, at: dt.datetime | None = None
 ) -> LiveSession:
+    _require_edit(actor, session.area_path)
     if session.closed_at is not None:
         return session
     session.closed_at = at or timezone.now()
@@ -668,6 +682,7 @@ def live_session_close(
 
 @transaction.atomic
 def customer_create(*, village: Area, actor: Any, **fields: Any) -> Customer:
+    _require_edit(actor, village.path)
     customer = Customer.objects.create(area_path=village.path, **fields)
     audit.record(actor=actor, action="sales.customer.create", obj=customer, area=village)
     return customer
@@ -675,6 +690,7 @@ def customer_create(*, village: Area, actor: Any, **fields: Any) -> Customer:
 
 @transaction.atomic
 def group_create(*, village: Area, actor: Any, **fields: Any) -> CommunityGroup:
+    _require_edit(actor, village.path)
     customer = customer_create(
         village=village,
         actor=actor,
@@ -695,6 +711,7 @@ def ledger_post_cost(
     *, lot: Lot, amount: Decimal, note: str, actor: Any, at: dt.datetime | None = None
 ) -> LedgerEntry:
     """A cost of the collective (labour, packing, transport, platform fee) charged to a lot."""
+    _require_edit(actor, lot.area_path)
     if amount <= 0:
         raise ServiceError("成本金额必须大于零", code="invalid_amount")
     entry = LedgerEntry.objects.create(
@@ -732,6 +749,7 @@ def delivery_run_plan(
     start: dt.time = dt.time(7, 0),
 ) -> DeliveryRun:
     """Route the day's delivered orders (hotels, community pickup points, budget units)."""
+    _require_edit(actor, village.path)
     orders = (
         Order.objects.filter(area_path__startswith=village.path, deliver_on=date)
         .filter(status__in=[Order.Status.RESERVED, Order.Status.PAID])
@@ -812,6 +830,7 @@ def platform_import(*, lot: Lot, channel: Channel, path: Path, actor: Any) -> di
     re-import changes nothing), paid at the amount the platform charged; refunded
     rows refund it. Differences are reported: amounts that differ from our channel
     price, and our paid orders of that lot and channel absent from the export."""
+    _require_edit(actor, lot.area_path)
     rows = platforms.read_export(path)
     expected_price = price_for(lot.product_id, channel.code)
     report: dict[str, Any] = {"created": 0, "refunded": 0, "unchanged": 0, "price_differences": []}
@@ -891,6 +910,7 @@ def standing_orders_place(*, village: Area, date: dt.date, actor: Any) -> Standi
     first (FEFO) among the product's lots that are harvested by the day and still
     good on it; a lot that sells out meanwhile (the locked step refuses it) gives way
     to the next. A standing order no lot can cover is skipped with its reason."""
+    _require_edit(actor, village.path)
     run = StandingRun(date=date)
     for row in standing_orders_due(village=village, date=date):
         key = f"standing-{row.pk}-{date:%Y%m%d}"

@@ -188,6 +188,44 @@ def test_the_service_itself_refuses_another_village_and_a_read_only_role(
     assert order.picked_up_at is not None
 
 
+def test_every_sales_write_checks_the_actor_in_the_service(
+    areas: Any, make_user: Any, cadre: Any
+) -> None:
+    """Lots, quotas, orders, customers and groups: a neighbouring village's sales user is
+    refused (404) and a read-only role too (403) by the service itself; nothing is written."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    lot = lot_in(areas["village"], jin=5)
+    order = services.order_place(
+        lot=lot, channel="walk_in", grams=1000, customer=None, idempotency_key="w1", actor=None
+    )
+    neighbour = make_user(Role.SALES, "neighbour")
+    writes = [
+        lambda actor: services.lot_adjust(lot=lot, grams=-500, reason="晾晒", actor=actor),
+        lambda actor: services.order_cancel(order=order, actor=actor),
+        lambda actor: services.order_deliver(order=order, actor=actor),
+        lambda actor: services.customer_create(village=areas["village"], actor=actor, name="张"),
+        lambda actor: services.lot_create(
+            village=areas["village"],
+            product=lot.product,
+            harvest_date=lot.harvest_date,
+            grams=500,
+            actor=actor,
+        ),
+    ]
+    before = (AuditEvent.objects.count(), Order.objects.count(), Lot.objects.count())
+    for write in writes:
+        with pytest.raises(Http404):
+            write(neighbour)
+        with pytest.raises(PermissionDenied):
+            write(cadre)
+    lot.refresh_from_db()
+    order.refresh_from_db()
+    assert lot.grams_available == 1500 and order.status == Order.Status.RESERVED
+    assert (AuditEvent.objects.count(), Order.objects.count(), Lot.objects.count()) == before
+
+
 # --- HTTP ------------------------------------------------------------------
 
 
