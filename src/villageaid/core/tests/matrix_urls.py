@@ -198,8 +198,8 @@ DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
     ("sales-live-counter", "sales", "D", "session", False, ()),
     ("sales-group-verify", "sales", "D", "group", False, ()),
     ("sales-run", "sales", "D", "delivery", False, ()),
-    ("case-worksheet", "cases", "D", "case_{owner}", True, ()),
-    ("case-worksheet-pdf", "cases", "D", "case_{owner}", True, ()),
+    ("case-worksheet", "cases", "D", "{owner}", True, ()),  # a household pk
+    ("case-worksheet-pdf", "cases", "D", "{owner}", True, ()),
     ("transfer-approve", "registry", "S", "transfer", False, ()),
     ("transfer-reject", "registry", "S", "transfer", False, ()),
 ]
