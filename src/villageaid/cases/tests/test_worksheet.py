@@ -83,8 +83,7 @@ def test_worksheet_agrees_with_the_county_decision(beima: DemoContext) -> None:
 def test_worksheet_pdf(beima: DemoContext) -> None:
     from villageaid.core import fonts
 
-    if not fonts.installed():
-        pytest.skip("shipped font not built (make assets)")
+    assert fonts.installed(), "the shipped font is part of the build: run make assets"
     household = Household.objects.get(code=synth.BEIMA_EPIDEMIC_CODE)
     client = client_for(beima.users.get("county"))
     response = client.get(reverse("case-worksheet-pdf", args=[household.pk]) + "?on=2020-04-20")

@@ -50,7 +50,8 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[matrix_world
 @pytest.fixture(autouse=True)
 def _fast_pdf(monkeypatch: Any) -> None:
     """PDF rendering is not what is tested here (and takes a second a page)."""
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
+
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, *a, **k: b"%PDF-1.7")
 
 
