@@ -7,19 +7,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from villageaid.cases.endings import ClueEnding, Correction
-from villageaid.cases.services.clues import LIMIT_DAYS, open_clues
+from villageaid.cases.services.clues import clue_deadline, open_clues
 from villageaid.core import access, roles
 from villageaid.screening.models import Clue
 
 MODULE = roles.Module.CASES
-# (label, youngest age in days, oldest age in days or None)
-AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0–2天", 0, 2),
-    ("3–7天", 3, 7),
-    (f"8–{LIMIT_DAYS}天", 8, LIMIT_DAYS),
-    (f"超过{LIMIT_DAYS}天", LIMIT_DAYS + 1, None),
+# (label, youngest age in days, oldest age in days or None) of clues still within their
+# limit; those past it (the policy version's identification limit) are counted apart.
+AGE_BUCKETS: tuple[tuple[Any, int, int | None], ...] = (
+    (_("0–2天"), 0, 2),
+    (_("3–7天"), 3, 7),
+    (_("8天以上"), 8, None),
 )
 
 
@@ -35,25 +36,29 @@ def clue_for(user: Any, pk: int) -> Clue:
 
 def clue_ages(user: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
     """How many clues are open, by age (days since found); the last bucket is overdue."""
-    today = today or timezone.localdate()
-    created = open_clues_for(user, roles.VIEW).values_list("created_at", flat=True)
-    ages = [(today - timezone.localdate(at)).days for at in created]
-    return [
+    rows: list[Any] = with_ages(open_clues_for(user, roles.VIEW), today)
+    current = [clue.age for clue in rows if not clue.overdue]
+    buckets = [
         {
             "label": label,
-            "count": sum(1 for a in ages if a >= low and (high is None or a <= high)),
-            "overdue": high is None,
+            "count": sum(1 for a in current if a >= low and (high is None or a <= high)),
+            "overdue": False,
         }
         for label, low, high in AGE_BUCKETS
     ]
+    overdue = sum(1 for clue in rows if clue.overdue)
+    return [*buckets, {"label": _("已超期"), "count": overdue, "overdue": True}]
 
 
 def with_ages(clues: Any, today: dt.date | None = None) -> list[Clue]:
+    """Each clue with its age in days, its deadline under its policy version and whether
+    it is past it."""
     today = today or timezone.localdate()
     rows = list(clues)
     for clue in rows:
         clue.age = (today - timezone.localdate(clue.created_at)).days
-        clue.overdue = clue.age > LIMIT_DAYS
+        clue.deadline = clue_deadline(clue)
+        clue.overdue = clue.deadline is not None and today > clue.deadline
     return rows
 
 

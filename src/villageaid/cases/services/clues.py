@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from villageaid.cases import clock, rules
 from villageaid.cases.endings import ClueEnding, ClueEscalation, Correction
 from villageaid.cases.models import Case, Kind
 from villageaid.cases.services.correction import correction_task
@@ -25,7 +26,6 @@ from villageaid.screening import services as screening_services
 from villageaid.screening.models import Clue
 
 MODULE = roles.Module.CASES
-LIMIT_DAYS = 15  # R-PROC-1: from the day a clue is found to a completed identification
 SAMPLE_PERCENT = 20  # share of 核实无风险 closures the township must review
 CORRECTABLE_KINDS = {"anomaly", "quality"}
 Ending = ClueEnding.Ending
@@ -184,19 +184,30 @@ def open_clues() -> Any:
     return Clue.objects.filter(status=Clue.Status.NEW).exclude(pk__in=standing)
 
 
+def clue_deadline(clue: Clue) -> dt.date | None:
+    """The day a clue must be identified by: the policy version's identification limit
+    (R-PROC-1) from the day it was found; None where the version sets no limit."""
+    found = timezone.localdate(clue.created_at)
+    limit = rules.clock_for(clue.household, found)
+    return clock.deadline_for(found, limit.days, limit.kind)
+
+
+def clue_overdue(clue: Clue, today: dt.date) -> bool:
+    deadline = clue_deadline(clue)
+    return deadline is not None and today > deadline
+
+
 def clues_escalate(*, today: dt.date | None = None) -> int:
     """Notify the township and county above every clue open past its limit (once each)."""
     today = today or timezone.localdate()
-    limit = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=LIMIT_DAYS), dt.time())
-    )
     escalated = ClueEscalation.objects.values("clue_id")
-    overdue = (
+    candidates = (
         open_clues()
-        .filter(created_at__lt=limit)
+        .filter(created_at__date__lt=today)
         .exclude(pk__in=escalated)
         .select_related("household__village")
     )
+    overdue = [clue for clue in candidates if clue_overdue(clue, today)]
     count = 0
     for clue in overdue:
         with transaction.atomic():

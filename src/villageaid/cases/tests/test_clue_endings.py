@@ -187,10 +187,10 @@ def test_the_four_endings_through_the_api(areas: Any, cadre: Any, township_user:
 @pytest.mark.django_db
 def test_open_clues_by_age_and_escalation_past_the_limit(areas: Any, cadre: Any) -> None:
     old, young = _clue(areas, "H-G1"), _clue(areas, "H-G2")
-    long_ago = timezone.now() - dt.timedelta(days=clue_services.LIMIT_DAYS + 3)
+    long_ago = timezone.now() - dt.timedelta(days=20)  # past NAT-2026's 15 days
     Clue.objects.filter(pk=old.pk).update(created_at=long_ago)
     page = client_for(cadre).get("/cases/clues/").content.decode()
-    assert "超过15天" in page and "H-G1" in page and "H-G2" in page
+    assert "已超期" in page and "H-G1" in page and "H-G2" in page
     assert services.clues_escalate() == 1
     assert services.clues_escalate() == 0  # once
     assert ClueEscalation.objects.get().clue_id == old.pk
@@ -205,9 +205,7 @@ def test_the_landing_page_counts_clues_left_open(areas: Any, cadre: Any) -> None
     clue = _clue(areas, "H-K1")
     titles = {card.title: card for card in case_cards(cadre)}
     assert titles["未处置的线索"].count == 1 and titles["未处置的线索"].tone == "primary"
-    Clue.objects.filter(pk=clue.pk).update(
-        created_at=timezone.now() - dt.timedelta(days=clue_services.LIMIT_DAYS + 1)
-    )
+    Clue.objects.filter(pk=clue.pk).update(created_at=timezone.now() - dt.timedelta(days=16))
     titles = {card.title: card for card in case_cards(cadre)}
     assert titles["未处置的线索"].tone == "danger"
     services.clue_open_case(clue=clue, actor=cadre)
