@@ -19,7 +19,9 @@ __all__ = [
     "is_valid",
     "mask",
     "normalise",
+    "repair_candidates",
     "sex",
+    "upgrade_15",
     "validate",
 ]
 
@@ -75,6 +77,51 @@ def is_valid(value: object) -> bool:
 def calc_check_digit(first17: str) -> str:
     """The check character for the first 17 digits (stdnum wants a full-length number)."""
     return str(ric.calc_check_digit(first17[:17] + "0"))
+
+
+def upgrade_15(value: object) -> str:
+    """The 18-character ID of a 15-digit one (GB 11643-1999 appendix: the pre-1999 number is
+    address, ``YYMMDD``, sequence; insert the century ``19`` and append the check character).
+    Raises :class:`IdNumberError` when ``value`` is not a 15-digit ID with a valid date."""
+    text = normalise(value)
+    if len(text) != 15 or not text.isdigit():
+        raise IdNumberError("length", "证件号码应为15位数字")
+    first17 = text[:6] + "19" + text[6:]
+    return validate(first17 + calc_check_digit(first17))
+
+
+# Why a candidate was proposed (``repair_candidates``): a 15-digit ID upgraded, a wrong
+# check character replaced, two adjacent characters swapped back.
+UPGRADED, CHECK_DIGIT, TRANSPOSED = "upgraded", "check_digit", "transposed"
+
+
+def repair_candidates(value: object) -> list[tuple[str, str]]:
+    """Valid 18-character IDs one known clerical error away from ``value``, with the reason.
+
+    These are candidates, never corrections: a transposition or a check-character typo can
+    land on another real person's ID, so a caller links a candidate only with agreeing
+    name, birth date or village (screening's record linkage). A valid ``value`` has no
+    candidates. A 15-digit ID has exactly its upgrade (GB 11643 fixes that mapping)."""
+    text = normalise(value)
+    if len(text) == 15:
+        try:
+            return [(upgrade_15(text), UPGRADED)]
+        except IdNumberError:
+            return []
+    if len(text) != 18 or is_valid(text):
+        return []
+    found: dict[str, str] = {}
+    if text[:17].isdigit():
+        fixed = text[:17] + calc_check_digit(text)
+        if is_valid(fixed):
+            found[fixed] = CHECK_DIGIT
+    for i in range(17):
+        if text[i] == text[i + 1]:
+            continue
+        swapped = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        if swapped not in found and is_valid(swapped):
+            found[swapped] = TRANSPOSED
+    return sorted(found.items())
 
 
 def birth_date(id_number: str) -> dt.date:
