@@ -43,3 +43,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "villageaid.core.error_views.bad_request"
+handler403 = "villageaid.core.error_views.permission_denied"
+handler404 = "villageaid.core.error_views.page_not_found"
+handler500 = "villageaid.core.error_views.server_error"

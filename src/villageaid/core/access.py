@@ -319,3 +319,26 @@ def public(view: V) -> V:
     """No login needed (login page, health check, public notice, self-declaration)."""
     view.access_rule = PUBLIC  # type: ignore[attr-defined]
     return view
+
+
+def may_open(user: Any, url: str) -> bool:
+    """Would the view at ``url`` (a path on this site) let ``user`` in: the view's own
+    declaration, read from it, so a menu or a page builds its links from the decision the
+    view enforces. A path that resolves to nothing is not offered."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    rule = getattr(match.func, "access_rule", None)
+    if rule == PUBLIC:
+        return True
+    if not _is_authenticated(user):
+        return False
+    if rule == LOGIN:
+        return True
+    if isinstance(rule, tuple):
+        module, action = rule
+        return allowed(user, module, action)
+    return False

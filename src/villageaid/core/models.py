@@ -155,3 +155,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class WorkingDate(models.Model):
+    """The day the pages stand on when it is not today (one row, see :mod:`villageaid.core.clock`):
+    the demo's own date, so its dashboards show its period. No row: the real today."""
+
+    day = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日期")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"

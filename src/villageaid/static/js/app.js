@@ -26,6 +26,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     whenFontReady(function () { renderCharts(document); });
   });
+  // Error pages: "返回上一页" goes back when there is a page to go back to, else home.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("[data-va-back]") : null;
+    if (link && window.history.length > 1) { e.preventDefault(); window.history.back(); }
+  });
   document.addEventListener("htmx:afterSettle", function (e) { renderCharts(e.target); });
   window.addEventListener("resize", function () {
     if (typeof window.echarts === "undefined") return;
