@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from villageaid.cases import clock, rules
-from villageaid.cases.models import Case, CaseMeasure, Notice, SelfDeclaration
+from villageaid.cases.models import Case, CaseMeasure, Notice, ProcedureStep, SelfDeclaration
 from villageaid.core import access, pii, roles
 from villageaid.registry import labels
 from villageaid.registry.models import Household
@@ -46,6 +46,17 @@ def case_search(user: Any, filters: dict[str, str], today: dt.date | None = None
     if filters.get("overdue") == "1":
         rows = rows.filter(status=Case.Status.OPEN, deadline__lt=today)
     return rows
+
+
+def step_filter_options() -> list[tuple[str, str]]:
+    """The case list's step filter: one option per step code (identification's order first),
+    labelled with each distinct name the code carries (县级审定／县级审批), never repeated."""
+    names: dict[str, list[str]] = {}
+    steps = ProcedureStep.objects.order_by("-kind", "order").values_list("code", "name")
+    for code, name in steps.distinct():
+        if name not in names.setdefault(code, []):
+            names[code].append(name)
+    return [(code, "／".join(labels)) for code, labels in names.items()]
 
 
 def with_clocks(cases: Any, today: dt.date | None = None) -> list[Case]:

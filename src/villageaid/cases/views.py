@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villageaid.cases import forms, rules, selectors, services
-from villageaid.cases.models import Case, CaseMeasure, Objection, ProcedureStep
+from villageaid.cases.models import Case, CaseMeasure, Objection
 from villageaid.core import access, net, roles
 from villageaid.core import pdf as core_pdf
 from villageaid.core.errors import ServiceError
@@ -38,7 +38,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "statuses": Case.Status.choices,
-        "steps": ProcedureStep.objects.values_list("code", "name").distinct().order_by("code"),
+        "steps": selectors.step_filter_options(),
         "villages": access.visible_areas(request.user).filter(level="village"),
         "can_open": access.allowed(request.user, MODULE, roles.EDIT),
     }

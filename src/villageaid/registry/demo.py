@@ -15,4 +15,6 @@ def load(ctx: DemoContext) -> None:
     counts = registry_commit(
         households=village.households, persons=village.persons, actor=None, source="demo: 北马村"
     )
+    for group, codes in synth.beima_groups().items():  # not in the roster: set as the village does
+        Household.objects.filter(code__in=codes).update(group_name=group)
     ctx.say(f"  北马村: {counts['households_created']} 户, {counts['persons_created']} 人")

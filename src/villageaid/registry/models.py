@@ -63,6 +63,9 @@ class Household(models.Model):
     phone = models.CharField(_("联系电话"), max_length=11, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     group_name = models.CharField(_("村民小组"), max_length=50, blank=True)
+    # The head's name, kept by the registry's services (names.heads_refresh) so that every list
+    # naming a household reads it with the household row, without a query per row.
+    head_name = models.CharField(_("户主"), max_length=50, blank=True, editable=False)
     # 两不愁三保障 and drinking water
     food_clothing_ok = models.BooleanField(_("不愁吃不愁穿"), default=True)
     education_ok = models.BooleanField(_("义务教育有保障"), default=True)
@@ -78,7 +81,7 @@ class Household(models.Model):
         _("饮水标准"), max_length=4, default="2019", choices=[("2004", "2004"), ("2019", "2019")]
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "head_name"])
 
     class Meta:
         ordering = ["code"]
@@ -99,7 +102,14 @@ class Household(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How a household is named on a page: its head and group, 张三户（二组）."""
+        from villageaid.registry import names
+
+        return names.household_name(self)
 
     def place(self) -> Area:
         """The most specific area the household lies in: its grid, else its village."""

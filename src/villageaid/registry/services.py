@@ -16,7 +16,7 @@ from villageaid.core import audit, pii
 from villageaid.core.bulk import insert_with_history
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
-from villageaid.registry import export, figures, roster, rosterscope
+from villageaid.registry import export, figures, names, roster, rosterscope
 from villageaid.registry.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -28,6 +28,7 @@ HOUSEHOLD_FIELDS = (
     "risk_types",
     "net_income_12m",
     "phone",
+    "group_name",
 )
 PERSON_FIELDS = (
     "household_id",
@@ -45,7 +46,9 @@ CHUNK = 2000
 
 
 def _household_values(row: dict[str, str], villages: dict[str, Area]) -> dict[str, Any]:
+    group = {"group_name": row["group_name"]} if row.get("group_name") else {}
     return {
+        **group,
         "village_id": villages[row["village_code"]].code,
         "area_path": villages[row["village_code"]].path,
         "household_type": row["household_type"],
@@ -117,6 +120,7 @@ def registry_commit(
         if progress:
             progress(len(households), total)
         _upsert_persons(persons, household_ids, counts, actor, progress, len(households), total)
+        names.heads_refresh(household_ids.values())
         audit.record(actor=actor, action="registry.import", area=area, note=source, after=counts)
     return counts
 
@@ -355,6 +359,7 @@ def person_status_decide(*, person: Person, actor: Any, basis: Any, status: str)
         person.status = status
         person._change_reason = f"{label} #{basis.pk}"  # type: ignore[attr-defined]
         person.save(update_fields=["status"])
+        names.heads_refresh([person.household_id])
         audit.record(
             actor=actor,
             action="registry.person.decide",

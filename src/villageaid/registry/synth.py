@@ -514,6 +514,18 @@ def _beima_cached() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     return households, persons
 
 
+BEIMA_GROUPS = ("一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组")
+
+
+def beima_groups() -> dict[str, list[str]]:
+    """The villagers' groups (村民小组) of Beima: eight groups of neighbouring codes."""
+    codes = [h["household_code"] for h in _beima_cached()[0]]
+    groups: dict[str, list[str]] = {}
+    for n, code in enumerate(codes):
+        groups.setdefault(BEIMA_GROUPS[n * len(BEIMA_GROUPS) // len(codes)], []).append(code)
+    return groups
+
+
 def beima_village() -> DemoVillage:
     """The demo village: 460 households, 1,064 people, 39 脱贫户, as of April 2020.
 

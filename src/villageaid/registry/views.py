@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from villageaid.core import access, pii, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.paging import CachedCountPaginator
-from villageaid.registry import export, figures, forms, imports, labels, selectors, services
+from villageaid.registry import export, figures, forms, imports, labels, names, selectors, services
 from villageaid.registry.models import Household
 
 MODULE = roles.Module.REGISTRY
@@ -22,7 +22,15 @@ FILTERS = ("household_type", "monitoring_status", "village", "risk_type", "probl
 
 
 # Only what a list row shows: a county page builds 25 light objects, not 25 full rows.
-LIST_FIELDS = ("code", "village__name", "household_type", "monitoring_status", "risk_types")
+LIST_FIELDS = (
+    "code",
+    "head_name",
+    "group_name",
+    "village__name",
+    "household_type",
+    "monitoring_status",
+    "risk_types",
+)
 
 
 @access.access(MODULE)
@@ -66,7 +74,9 @@ def _rows(households: list[Household]) -> SafeString:
     card = reverse("household-card", args=[_PK])
     types, statuses = labels.HOUSEHOLD_TYPE_LABELS, labels.MONITORING_STATUS_LABELS
     html = "".join(
-        f'<tr><td><a href="{card.replace(str(_PK), str(int(h.pk)))}">{escape(h.code)}</a></td>'
+        f'<tr><td><a href="{card.replace(str(_PK), str(int(h.pk)))}">'
+        f'<span class="hh-name">{escape(names.household_name(h))}</span></a> '
+        f'<small class="hh-code text-muted">{escape(h.code)}</small></td>'
         f"<td>{escape(h.village.name)}</td>"
         f"<td>{escape(types.get(h.household_type, h.household_type))}</td>"
         f"<td>{escape(statuses.get(h.monitoring_status, h.monitoring_status))}</td>"

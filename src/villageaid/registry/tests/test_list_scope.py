@@ -15,7 +15,7 @@ from villageaid.registry.tests.samples import household_in
 
 
 def _codes(page: str) -> list[str]:
-    return re.findall(r'<a href="/registry/households/\d+/">([^<]+)</a>', page)
+    return re.findall(r'<small class="hh-code text-muted">([^<]+)</small>', page)
 
 
 @pytest.mark.django_db
