@@ -44,6 +44,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from villageaid.core import idnumber
@@ -75,19 +76,19 @@ U_ID = (1e-9, 1e-6, 0.999999)
 PRIOR_RULE_RECALL = 0.79
 
 AGREED_LABELS = {
-    "name": "姓名一致",
-    "name_pinyin": "姓名同音（异体字或同音字）",
-    "name_swapped": "名字两字颠倒",
-    "name_near": "姓名相差一字",
-    "birth_date": "出生日期一致",
-    "birth_near": "出生日期相差一位或日月颠倒",
-    "birth_year": "出生年份一致",
-    "sex": "性别一致",
-    "village": "行政村一致",
-    "township": "同一乡镇",
-    "id_candidate": "证件号码纠错后一致",
-    "id_near": "证件号码相近",
-    UPGRADED: "15位证件号码升位后一致",
+    "name": _("姓名一致"),
+    "name_pinyin": _("姓名同音（异体字或同音字）"),
+    "name_swapped": _("名字两字颠倒"),
+    "name_near": _("姓名相差一字"),
+    "birth_date": _("出生日期一致"),
+    "birth_near": _("出生日期相差一位或日月颠倒"),
+    "birth_year": _("出生年份一致"),
+    "sex": _("性别一致"),
+    "village": _("行政村一致"),
+    "township": _("同一乡镇"),
+    "id_candidate": _("证件号码纠错后一致"),
+    "id_near": _("证件号码相近"),
+    UPGRADED: _("15位证件号码升位后一致"),
 }
 # gamma value → agreed code, per comparison (Splink numbers the best level highest).
 _GAMMA = {
@@ -116,8 +117,9 @@ class LinkStats:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def linkage_settings() -> Any:
-    """The one Splink model definition, for the DuckDB and the Spark back end alike."""
+def linkage_settings(prior: float = 1e-6) -> Any:
+    """The one Splink model definition, for the DuckDB and the Spark back end alike;
+    ``prior`` is the probability that two random records match (:func:`estimate_prior`)."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -204,6 +206,7 @@ def linkage_settings() -> Any:
     )
     return SettingsCreator(
         link_type="link_only",
+        probability_two_random_records_match=prior,
         unique_id_column_name="unique_id",
         comparisons=[name, birth, sex, village, id_number],
         blocking_rules_to_generate_predictions=[
@@ -349,17 +352,26 @@ def prepare(con: duckdb.DuckDBPyConnection, *, registry: str, department: str) -
 # --- training and prediction ---------------------------------------------------------------
 
 
+def estimate_prior(con: duckdb.DuckDBPyConnection) -> float:
+    """Splink's direct estimate, computed here once for both back ends: pairs agreeing
+    exactly on name, birth date and village, over the rule's recall under the error model,
+    over all pairs."""
+    pairs, n_left, n_right = con.execute(
+        "SELECT (SELECT count(*) FROM lk_dept d JOIN lk_reg r ON d.name = r.name AND "
+        "d.birth = r.birth AND d.village = r.village), (SELECT count(*) FROM lk_dept), "
+        "(SELECT count(*) FROM lk_reg)"
+    ).fetchall()[0]
+    if not n_left or not n_right:
+        return 1e-6
+    return min(0.5, max(int(pairs), 1) / PRIOR_RULE_RECALL / (int(n_left) * int(n_right)))
+
+
 def _train(linker: Any, *, seed: int = 24) -> None:
-    """u by random sampling, the prior from a deterministic rule; m stay the error model's."""
-    from splink import block_on
-
+    """u by random sampling; m stay the error model's, the prior is :func:`estimate_prior`."""
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("name", "birth", "village")], recall=PRIOR_RULE_RECALL
-    )
 
 
-def _predict_duckdb(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
+def _predict_duckdb(con: duckdb.DuckDBPyConnection, workdir: Path, prior: float) -> None:
     from splink import DuckDBAPI, Linker
 
     api = DuckDBAPI(connection=con)
@@ -368,7 +380,7 @@ def _predict_duckdb(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
             api.register("lk_dept", dataset_display_name="department"),
             api.register("lk_reg", dataset_display_name="registry"),
         ],
-        linkage_settings(),
+        linkage_settings(prior),
         log_level=logging.WARNING,
     )
     _train(linker)
@@ -379,7 +391,7 @@ def _predict_duckdb(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
     predictions.drop_table_from_database_and_remove_from_cache()
 
 
-def _predict_spark(con: duckdb.DuckDBPyConnection, workdir: Path, spark: Any) -> None:
+def _predict_spark(con: duckdb.DuckDBPyConnection, workdir: Path, prior: float, spark: Any) -> None:
     """The same settings on Splink's Spark back end: the prepared sides go over as Parquet
     and the pairs come back the same way."""
     from splink import Linker, SparkAPI
@@ -398,7 +410,7 @@ def _predict_spark(con: duckdb.DuckDBPyConnection, workdir: Path, spark: Any) ->
                 dataset_display_name="registry",
             ),
         ],
-        linkage_settings(),
+        linkage_settings(prior),
         log_level=logging.WARNING,
     )
     _train(linker)
@@ -436,10 +448,11 @@ def link(
         left = prepare(con, registry=registry, department=department)
         stats.timings["prepare"] = time.perf_counter() - started
         if left:
+            prior = estimate_prior(con)
             if backend == "spark":
-                _predict_spark(con, Path(tmp), spark)
+                _predict_spark(con, Path(tmp), prior, spark)
             else:
-                _predict_duckdb(con, Path(tmp))
+                _predict_duckdb(con, Path(tmp), prior)
         else:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE lk_pairs AS SELECT NULL::VARCHAR AS unique_id_l, "
@@ -482,3 +495,115 @@ def link(
         con.execute(f"DROP TABLE IF EXISTS {name}")
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+# --- department files in, linked department files out --------------------------------------
+
+LINK_COLUMNS = ("name", "sex", "birth_date", "village_code")
+
+
+@dataclass
+class SourceLinks:
+    """What :func:`link_sources` did: the folder the engine should read, the run's figures
+    and the linked rows the clues must carry (kind ``linked`` only: an upgraded 15-digit
+    ID needs no confirmation)."""
+
+    directory: Path
+    stats: LinkStats
+    links: list[dict[str, Any]]
+
+
+def link_sources(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    registry: str,
+    sources_dir: Path,
+    out_dir: Path,
+    threshold: float = THRESHOLD,
+) -> SourceLinks:
+    """Link the rows of every department file in ``sources_dir`` (INTERFACES 3.1; the
+    optional columns ``name``, ``sex``, ``birth_date``, ``village_code`` feed the linkage)
+    to ``registry`` and write, per file with a link, a Parquet copy to ``out_dir`` whose
+    ``id_number`` is the linked person's; other files are linked to as they are. The
+    engine then screens ``out_dir`` unchanged: its bad-ID list keeps only the rows that
+    match nobody."""
+    from villageaid.screening.engine.datasets import DEPARTMENT
+    from villageaid.screening.engine.loader import attach_file, find_file, quote_literal
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parts: list[str] = []
+    present: dict[str, tuple[Path, str, str | None]] = {}
+    with tempfile.TemporaryDirectory(prefix="villageaid-linkage-src-") as tmp:
+        for dataset in DEPARTMENT:
+            path = find_file(sources_dir, dataset.name)
+            if path is None:
+                continue
+            raw = f"lk_raw_{dataset.name}"
+            attach_file(con, path, raw, Path(tmp), hash_parquet=False)
+            columns = {
+                str(r[0]).strip().lstrip("\ufeff"): str(r[0])
+                for r in con.execute(f"DESCRIBE {raw}").fetchall()
+            }
+            if "id_number" not in columns:
+                (out_dir / path.name).symlink_to(path.resolve())
+                continue
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE lk_src_{dataset.name} AS "
+                f"SELECT *, row_number() OVER () AS lk_rn FROM {raw}"
+            )
+
+            def col(name: str, found: dict[str, str] = columns) -> str:
+                return f'"{found[name]}"' if name in found else "NULL"
+
+            date = dataset.date_column if dataset.date_column in columns else None
+            present[dataset.name] = (path, columns["id_number"], date)
+            parts.append(
+                f"SELECT '{dataset.name}:' || lk_rn AS row_key, {col('id_number')} AS id_number, "
+                + ", ".join(f"{col(c)} AS {c}" for c in LINK_COLUMNS)
+                + f" FROM lk_src_{dataset.name}"
+            )
+        if parts:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE lk_department AS {' UNION ALL '.join(parts)}"
+            )
+            stats = link(con, registry=registry, department="lk_department", threshold=threshold)
+        else:
+            stats = LinkStats()
+        links: list[dict[str, Any]] = []
+        for name, (path, id_column, date) in present.items():
+            found = con.execute(
+                f"SELECT count(*) FROM lk_links WHERE row_key LIKE '{name}:%'"
+            ).fetchall()[0][0]
+            if not found:
+                (out_dir / path.name).symlink_to(path.resolve())
+                continue
+            escaped = id_column.replace('"', '""')
+            con.execute(
+                f'COPY (SELECT s.* EXCLUDE (lk_rn) REPLACE (COALESCE(l.person_id, s."{escaped}") '
+                f'AS "{escaped}") FROM lk_src_{name} s LEFT JOIN lk_links l '
+                f"ON l.row_key = '{name}:' || s.lk_rn ORDER BY s.lk_rn) "
+                f"TO {quote_literal(out_dir / f'{name}.parquet')} (FORMAT parquet)"
+            )
+            date_sql = f'CAST(TRY_CAST(s."{date}" AS DATE) AS VARCHAR)' if date else "NULL"
+            for row in con.execute(
+                f"SELECT l.person_id, l.household_code, {date_sql}, l.probability, l.weight, "
+                f"l.agreed FROM lk_links l JOIN lk_src_{name} s ON l.row_key = '{name}:' || "
+                f"s.lk_rn WHERE l.kind = '{LINKED}'"
+            ).fetchall():
+                links.append(
+                    {
+                        "person": idnumber.mask(str(row[0])),
+                        "household_code": row[1],
+                        "source": name,
+                        "date": row[2] or "",
+                        "kind": LINKED,
+                        "probability": round(float(row[3]), 6),
+                        "weight": round(float(row[4]), 2),
+                        "agreed": list(row[5]),
+                    }
+                )
+        for name in present:
+            con.execute(f"DROP TABLE IF EXISTS lk_src_{name}")
+        for dataset in DEPARTMENT:
+            con.execute(f"DROP VIEW IF EXISTS lk_raw_{dataset.name}")
+    return SourceLinks(directory=out_dir, stats=stats, links=links)

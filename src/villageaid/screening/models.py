@@ -87,6 +87,9 @@ class ScreeningRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     skipped = models.JSONField(default=dict, blank=True)
     bad_id_counts = models.JSONField(default=dict, blank=True)
+    # Record linkage of the rows without a clean ID (screening.linkage.LinkStats): rows,
+    # clean, upgraded, linked, unmatched.
+    linkage = models.JSONField(_("记录匹配"), default=dict, blank=True)
     clue_count = models.PositiveIntegerField(default=0)
     pushed_count = models.PositiveIntegerField(default=0)
     duration_seconds = models.FloatField(default=0)
@@ -127,6 +130,15 @@ class Clue(models.Model):
         DECIDED = "decided", _("已研判")
         DISMISSED = "dismissed", _("已排除")
 
+    class Link(models.TextChoices):
+        """Whether the clue rests on department rows matched by record linkage (rows
+        without a clean ID): such a clue opens a case only once a cadre confirmed it."""
+
+        NONE = "", _("证件号码直接匹配")
+        PENDING = "pending", _("待村干部确认匹配")
+        CONFIRMED = "confirmed", _("村干部已确认匹配")
+        REJECTED = "rejected", _("村干部已否认匹配")
+
     ACTIVE = (Status.NEW, Status.OPEN, Status.DECIDED)
 
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="clues")
@@ -140,6 +152,16 @@ class Clue(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     case_id = models.BigIntegerField(null=True, blank=True, help_text=_("由监测帮扶模块填写"))
+    link_status = models.CharField(
+        _("记录匹配"), max_length=10, choices=Link.choices, blank=True, default=Link.NONE
+    )
+    # One item per linked department row the evidence rests on: person (masked ID),
+    # source, date, kind, probability, weight and the agreed fields (linkage.AGREED_LABELS).
+    linkage = models.JSONField(_("匹配依据"), default=list, blank=True)
+    link_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link_decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

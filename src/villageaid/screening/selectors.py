@@ -114,3 +114,30 @@ def assistance_programmes(household_ids: list[int]) -> dict[int, set[str]]:
         details = {str(e.get("detail") or "") for e in evidence or [] if isinstance(e, dict)}
         found.setdefault(household_id, set()).update(d for d in details if d)
     return found
+
+
+# A clue in one of these linkage states cannot open a case (services.clue_require_confirmed).
+LINK_BLOCKING = (Clue.Link.PENDING, Clue.Link.REJECTED)
+
+
+def linkage_rows(clue: Clue) -> list[dict[str, Any]]:
+    """The linked department rows a clue rests on, for its page: the agreed fields as
+    Chinese labels, the probability as a percentage."""
+    from villageaid.screening.linkage import AGREED_LABELS
+
+    rows = []
+    for item in clue.linkage or []:
+        if not isinstance(item, dict):
+            continue
+        agreed = [str(AGREED_LABELS.get(code, code)) for code in item.get("agreed") or []]
+        rows.append(
+            {
+                "person": item.get("person") or "",
+                "source": item.get("source") or "",
+                "date": item.get("date") or "",
+                "percent": round(float(item.get("probability") or 0) * 100, 2),
+                "weight": item.get("weight"),
+                "agreed": agreed,
+            }
+        )
+    return rows

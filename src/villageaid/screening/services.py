@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import audit, bounds
+from villageaid.core import access, audit, bounds, roles
+from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area, JobProgress
 from villageaid.core.progress import Progress
 from villageaid.policy.resolver import policy_for
 from villageaid.registry.models import Household
-from villageaid.screening import storage
+from villageaid.screening import linkage, storage
 from villageaid.screening.engine import (
     CatalogueError,
     InputError,
@@ -43,7 +44,7 @@ from villageaid.screening.engine.loader import (
     stage,
 )
 from villageaid.screening.models import CatalogueVersion, Clue, DepartmentDataset, ScreeningRun
-from villageaid.screening.snapshot import snapshot_registry
+from villageaid.screening.snapshot import snapshot_linkage_registry, snapshot_registry
 
 JOB_KIND = "screening.run"
 RUN_STEPS = 5
@@ -297,9 +298,15 @@ def run_execute(
                     storage.open_into(row, sources_dir)
             say("registry snapshot")
             snapshot_registry(con, area_path=run.area_path)
+            # Record linkage (issue 24): rows without a clean ID matched to registry
+            # persons before the engine reads them; the engine itself is unchanged.
+            snapshot_linkage_registry(con, area_path=run.area_path)
+            linked = linkage.link_sources(
+                con, registry="link_registry", sources_dir=sources_dir, out_dir=Path(tmp) / "linked"
+            )
             result = run_screening_on_connection(
                 con,
-                sources_dir=sources_dir,
+                sources_dir=linked.directory,
                 as_of=run.as_of,
                 engine=run.engine,
                 overrides=overrides,
@@ -324,6 +331,7 @@ def run_execute(
             run.counts = result.counts
             run.skipped = result.skipped
             run.bad_id_counts = result.bad_id_counts
+            run.linkage = linkage_summary(linked.stats)
             run.clue_count = result.clue_count
             run.duration_seconds = result.duration_seconds
             run.peak_memory_bytes = result.peak_memory_bytes
@@ -333,7 +341,7 @@ def run_execute(
                 run.datasets.set(datasets)
             if run.push:
                 say("pushing clues")
-                run.pushed_count = clues_push(run=run, result=result)
+                run.pushed_count = clues_push(run=run, result=result, links=linked.links)
                 run.save(update_fields=["pushed_count"])
             audit.record(
                 actor=run.created_by,
@@ -369,14 +377,40 @@ def _evidence_key(item: dict[str, Any]) -> tuple[str, ...]:
 PUSH_BATCH = 20_000
 
 
-def clues_push(*, run: ScreeningRun, result: ScreeningResult) -> int:
+def linkage_summary(stats: linkage.LinkStats) -> dict[str, Any]:
+    return {
+        "rows": stats.rows,
+        "clean": stats.clean,
+        "upgraded": stats.upgraded,
+        "linked": stats.linked,
+        "unmatched": stats.unmatched,
+        "seconds": round(stats.seconds, 2),
+    }
+
+
+def clues_push(
+    *,
+    run: ScreeningRun,
+    result: ScreeningResult,
+    links: list[dict[str, Any]] | None = None,
+) -> int:
     """Store the clues not already raised: a clue whose (rule, household, fingerprint) was
     raised before — new, open, decided or dismissed — is not raised again; a changed dataset
     changes the evidence and so the fingerprint. Reads the result's clue file in batches
-    (one batch of clue objects at a time). Returns the number of new clues."""
+    (one batch of clue objects at a time). Returns the number of new clues.
+
+    ``links`` are the department rows record linkage matched (``SourceLinks.links``): a clue
+    whose evidence rests on one carries it in ``linkage`` and waits for a cadre's
+    confirmation (``link_status`` pending)."""
     pushed = 0
+    by_key: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
+    for item in links or []:
+        key = (item["household_code"], item["source"], item["person"], item["date"] or "")
+        by_key.setdefault(key, []).append(item)
     for batch in result.iter_clue_batches(PUSH_BATCH):
         new = _new_clues(run, batch)
+        if by_key:
+            _mark_linked(new, by_key)
         Clue.objects.bulk_create(new, batch_size=2000)
         pushed += len(new)
     audit.record(
@@ -387,6 +421,29 @@ def clues_push(*, run: ScreeningRun, result: ScreeningResult) -> int:
         after={"pushed": pushed, "found": result.clue_count},
     )
     return pushed
+
+
+def _mark_linked(
+    clues: list[Clue], by_key: dict[tuple[str, str, str, str], list[dict[str, Any]]]
+) -> None:
+    """Attach to each clue the linked rows its evidence items come from (same household,
+    source, masked person and date; an item without a date matches any date)."""
+    undated: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for (household, source, person, _date), items in by_key.items():
+        undated.setdefault((household, source, person), []).extend(items)
+    for clue in clues:
+        found: list[dict[str, Any]] = []
+        for item in clue.evidence:
+            person, source = str(item.get("person") or ""), str(item.get("source") or "")
+            date = str(item.get("date") or "")
+            key = (clue.household.code, source, person)
+            rows = by_key.get((*key, date), []) if date else undated.get(key, [])
+            found.extend(row for row in rows if row not in found)
+        if found:
+            clue.linkage = [
+                {k: v for k, v in row.items() if k != "household_code"} for row in found
+            ]
+            clue.link_status = Clue.Link.PENDING
 
 
 def _new_clues(run: ScreeningRun, clues: list[EngineClue]) -> list[Clue]:
@@ -460,3 +517,55 @@ def clue_link_case(*, clue: Clue, case_id: int | None, status: str, actor: Any) 
             after={"status": status, "case_id": case_id},
         )
     return clue
+
+
+# --- record linkage: a cadre confirms or rejects a linked clue ------------------------------
+
+
+class LinkageError(ServiceError):
+    """A linkage decision that cannot be taken (translatable message)."""
+
+
+def clue_link_decide(*, clue: Clue, confirm: bool, actor: Any, note: str = "") -> Clue:
+    """The village cadre's word on a clue resting on linked department rows: confirmed, it
+    may open a case; rejected (the rows are not this household's person), it is dismissed.
+    Needs editing the household in the registry (the cadre of its village; a township or
+    the next village may not); audited."""
+    access.require_row(actor, roles.Module.REGISTRY, roles.EDIT, clue.household)
+    with transaction.atomic():
+        row = Clue.objects.select_for_update().select_related("household").get(pk=clue.pk)
+        if row.link_status != Clue.Link.PENDING:
+            raise LinkageError(_("该线索没有待确认的记录匹配"), code="link_not_pending")
+        before = {"link_status": row.link_status, "status": row.status}
+        row.link_status = Clue.Link.CONFIRMED if confirm else Clue.Link.REJECTED
+        row.link_decided_by = _user(actor)
+        row.link_decided_at = timezone.now()
+        fields = ["link_status", "link_decided_by", "link_decided_at"]
+        if not confirm and row.status == Clue.Status.NEW:
+            row.status = Clue.Status.DISMISSED
+            fields.append("status")
+        row.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action="screening.clue.link_confirm" if confirm else "screening.clue.link_reject",
+            obj=row,
+            area=row.household.village,
+            before=before,
+            after={"link_status": row.link_status, "status": row.status},
+            note=note[:255],
+        )
+    return row
+
+
+def clue_require_confirmed(clue: Clue) -> None:
+    """The cases app asks this before opening a case from ``clue``: a clue resting on
+    linked department rows opens a case only once a cadre confirmed the match."""
+    if clue.link_status == Clue.Link.PENDING:
+        raise LinkageError(
+            _(
+                "该线索依据的部门记录没有有效证件号码，是按姓名、出生日期和村匹配到本户的，需村干部确认匹配后才能立案"
+            ),
+            code="link_unconfirmed",
+        )
+    if clue.link_status == Clue.Link.REJECTED:
+        raise LinkageError(_("村干部已否认该线索的记录匹配，不能据此立案"), code="link_rejected")

@@ -100,3 +100,30 @@ def snapshot_registry(
             if say is not None:
                 say(f"registry snapshot: {counts['persons']} persons")
     return counts
+
+
+def snapshot_linkage_registry(con: duckdb.DuckDBPyConnection, *, area_path: str = "") -> int:
+    """The relation ``link_registry`` (screening.linkage's registry side: ``person_id``,
+    ``name``, ``sex``, ``birth_date``, ``village_code``, ``household_code``) for the
+    persons under ``area_path``; IDs decrypted in chunks."""
+    con.execute(
+        "CREATE OR REPLACE TABLE link_registry (person_id VARCHAR, name VARCHAR, sex VARCHAR, "
+        "birth_date VARCHAR, village_code VARCHAR, household_code VARCHAR)"
+    )
+    fields = (
+        "id_cipher",
+        "name",
+        "sex",
+        "birth_date",
+        "household__village__code",
+        "household__code",
+    )
+    persons = Person.objects.filter(household__area_path__startswith=area_path).order_by("pk")
+    count = 0
+    for batch in _chunks(persons.values_list(*fields).iterator(chunk_size=CHUNK), CHUNK):
+        con.executemany(
+            "INSERT INTO link_registry VALUES (?, ?, ?, ?, ?, ?)",
+            [(pii.decrypt(row[0]) if row[0] else None, *map(_text, row[1:])) for row in batch],
+        )
+        count += len(batch)
+    return count

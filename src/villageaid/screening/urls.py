@@ -5,6 +5,7 @@ from villageaid.screening import views
 urlpatterns = [
     path("clues/", views.clue_list, name="screening-clue-list"),
     path("clues/<int:pk>/", views.clue_detail, name="screening-clue-detail"),
+    path("clues/<int:pk>/link/", views.clue_link, name="screening-clue-link"),
     path("runs/", views.run_list, name="screening-run-list"),
     path("runs/start/", views.run_new, name="screening-run-start"),
     path("runs/<int:pk>/", views.run_detail, name="screening-run-detail"),

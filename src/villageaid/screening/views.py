@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
+from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.policy.resolver import policy_for
 from villageaid.screening import selectors, services
@@ -57,9 +58,33 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = selectors.clue_get(request.user, pk)
     can_open_case = access.can(request.user, roles.Module.CASES, roles.EDIT, clue.household.village)
-    return render(
-        request, "screening/clue_detail.html", {"clue": clue, "can_open_case": can_open_case}
-    )
+    context = {
+        "clue": clue,
+        "can_open_case": can_open_case and clue.link_status not in selectors.LINK_BLOCKING,
+        "can_decide_link": clue.link_status == Clue.Link.PENDING
+        and access.permits(request.user, roles.Module.REGISTRY, roles.EDIT, clue.household),
+        "linkage": selectors.linkage_rows(clue),
+    }
+    return render(request, "screening/clue_detail.html", context)
+
+
+@access.access(MODULE)
+def clue_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: the village cadre confirms (``decision=confirm``) or rejects the record
+    linkage a clue rests on; the service checks the area."""
+    clue = selectors.clue_get(request.user, pk)
+    if request.method != "POST":
+        return redirect("screening-clue-detail", pk=clue.pk)
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        services.clue_link_decide(
+            clue=clue, confirm=confirm, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已确认匹配") if confirm else _("已否认匹配，线索已排除"))
+    return redirect("screening-clue-detail", pk=clue.pk)
 
 
 @access.access(MODULE)

@@ -78,6 +78,7 @@ def clue_open_case(*, clue: Clue, actor: Any) -> ClueEnding:
     _check_area(actor, clue)
     with transaction.atomic():
         clue = _locked(clue)
+        screening_services.clue_require_confirmed(clue)  # a linked clue needs a cadre's word
         if household_case(clue.household) is not None:
             raise Conflict("该户已有案件或正在监测，请将线索并入已有案件", code="case_open_exists")
         case = case_open_from_clue(clue, actor)
