@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (paths of the test's own temporary files)
 """Record linkage (issue 24): ID repair, Splink linkage on a generated dirty file, linked clues
 that wait for the village cadre's confirmation before a case can open."""
 
@@ -234,9 +235,7 @@ def test_a_run_links_a_row_without_id_and_its_clue_waits_for_confirmation(
     village = person.household.village.code
     sources = tmp_path / "sources"
     sources.mkdir()
-    columns = (
-        "id_number,name,sex,birth_date,village_code,admission_date,discharge_date,total_cost,self_pay"
-    )
+    columns = "id_number,name,sex,birth_date,village_code,admission_date,discharge_date,total_cost,self_pay"
     rows = [
         ["", person.name, person.sex, person.birth_date.isoformat(), village, "2020-03-01",
          "2020-03-09", "60000", "30000"],
