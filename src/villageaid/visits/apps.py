@@ -25,6 +25,8 @@ class VisitsConfig(AppConfig):
         register(Entry(_("今日走访"), "visits-today", roles.Module.VISITS, order=20))
         register(Entry(_("走访覆盖"), "visits-coverage", roles.Module.VISITS, order=21))
         register(Entry(_("自查评估"), "campaign-list", roles.Module.VISITS, order=22))
+        register(Entry(_("结对帮扶"), "visits-pairing", roles.Module.VISITS, order=21))
         register(Entry(_("党员积分"), "points-ranking", roles.Module.VISITS, order=23))
+        register(Entry(_("积分审核"), "points-claims", roles.Module.VISITS, order=23))
         register(Entry(_("走访慰问"), "party-visits", roles.Module.VISITS, order=24))
         dashboard.provider(cards.visit_cards)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.dashboard import Card
 from villageaid.visits import selectors
 from villageaid.visits.models import DueVisit
@@ -19,7 +18,7 @@ SHOWN = {roles.Role.HELPER, roles.Role.GRID, roles.Role.CADRE, roles.Role.TOWNSH
 def visit_cards(user: Any) -> list[Card]:
     if getattr(user, "role", "") not in SHOWN or not access.allowed(user, selectors.MODULE, "view"):
         return []
-    today = dt.date.today()
+    today = clock.today()
     due = selectors.due_for(user, on=today)
     overdue = due.filter(status=DueVisit.Status.OVERDUE)
     url = reverse("visits-today")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villageaid.core import bounds
@@ -27,6 +28,15 @@ class HelperAssignment(models.Model):
     )
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    reason = models.CharField(_("结对原因"), max_length=200, blank=True)
+    end_reason = models.CharField(_("调整原因"), max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:
@@ -103,6 +113,14 @@ class DueVisit(models.Model):
         return [MUST_VISIT_LABELS.get(r, r) for r in self.reasons.split(";") if r]
 
 
+INCOME_CHANGE_CHOICES = [
+    ("up", _("增加")),
+    ("same", _("基本持平")),
+    ("down", _("减少")),
+    ("sharp", _("大幅减少")),
+]
+
+
 class Visit(models.Model):
     """One visit to a household, recorded on a phone."""
 
@@ -120,6 +138,10 @@ class Visit(models.Model):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.MET)
     members_met = models.ManyToManyField(Person, blank=True, related_name="+")
     checklist = models.JSONField(_("检查项"), default=dict, blank=True)
+    income_change = models.CharField(
+        _("收入变化"), max_length=8, blank=True, choices=INCOME_CHANGE_CHOICES
+    )
+    answers = models.JSONField(_("走访回答"), default=dict, blank=True)
     needs = models.TextField(_("困难和需求"), blank=True)
     suggestions = models.TextField(_("意见建议"), blank=True)
     photo = models.FileField(_("照片"), upload_to="visits/photos/%Y/%m/", blank=True)
@@ -192,6 +214,11 @@ CHECKLIST: dict[str, str] = {
     "duties": "帮扶责任落实",
     "satisfaction": "群众满意",
 }
+COUNT_LABELS: dict[str, Any] = {
+    "working_members": _("务工就业人数"),
+    "ill_members": _("患病人数"),
+    "pupils": _("在校生人数"),
+}
 ANSWER_LABELS: dict[str, str] = {"yes": "是", "no": "否", "na": "不适用"}
 METHODS: dict[str, str] = {
     "survey": "入户调查",
@@ -213,6 +240,12 @@ class Campaign(models.Model):
     methods = models.JSONField(default=list, blank=True)
     screening_run = models.CharField(_("数据比对批次"), max_length=64, blank=True)
     sample_size = models.PositiveIntegerField(_("抽样户数"), default=0)
+    sample_rate = models.PositiveSmallIntegerField(
+        _("抽样比例（%）"), null=True, blank=True, validators=bounds.SAMPLE_RATE.validators()
+    )
+    created_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sample_seed = models.CharField(_("抽样种子"), max_length=64, blank=True)
     assessors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         USER, blank=True, related_name="+"
@@ -297,11 +330,24 @@ class PartyMember(models.Model):
 class CondolenceVisit(models.Model):
     """A visit to an elderly or hardship party member (走访慰问)."""
 
-    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="condolences")
+    member = models.ForeignKey(
+        PartyMember, null=True, blank=True, on_delete=models.PROTECT, related_name="condolences"
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="condolences"
+    )
     visited_on = models.DateField(_("慰问日期"), validators=[bounds.check_past_date])
     occasion = models.CharField(_("事由"), max_length=50, blank=True)
     visitor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visitors = models.CharField(_("慰问人员"), max_length=200, blank=True)
+    cash_yuan = models.DecimalField(
+        _("慰问金（元）"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=bounds.ITEM_VALUE.validators(),
     )
     note = models.CharField(max_length=200, blank=True)
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -369,6 +415,8 @@ class PointEntry(models.Model):
     approved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("审核意见"), max_length=200, blank=True)
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from villageaid.core import access, roles
@@ -21,6 +21,8 @@ from villageaid.visits.models import (
     GoodsLine,
     HelperAssignment,
     PartyMember,
+    PointEntry,
+    PointRule,
     VillageRecord,
     Visit,
     VisitRule,
@@ -254,8 +256,10 @@ def points_ranking(user: Any, *, village: str = "") -> QuerySet[PartyMember]:
 
 
 def condolences_for(user: Any) -> QuerySet[CondolenceVisit]:
-    rows = _scoped(CondolenceVisit.objects.all(), user, roles.VIEW, "member__household__")
-    return rows.select_related("member").prefetch_related("goods")
+    rows = _scoped(CondolenceVisit.objects.all(), user, roles.VIEW, "household__")
+    return rows.select_related("member", "household", "visitor").prefetch_related(
+        "goods", "household__members"
+    )
 
 
 def goods_totals(user: Any) -> list[dict[str, Any]]:
@@ -274,3 +278,215 @@ def village_records_for(user: Any) -> QuerySet[VillageRecord]:
     if getattr(user, "role", "") in {roles.Role.HELPER, roles.Role.ASSESSOR}:
         rows = rows.filter(pk__in=[])  # household-narrowed roles see no village-wide records
     return access.scope(rows, user, MODULE, area_path="area_path")
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def household_label(household: Household) -> str:
+    """户主 + 组 (the head's name and the group), the code only when no head is recorded."""
+    heads = [m for m in household.members.all() if m.relationship == "01"]
+    head = heads[0].name if heads else ""
+    group = household.group_name or ""
+    return " · ".join(p for p in (head, group) if p) or household.code
+
+
+def user_label(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.username)
+
+
+# --- pairing ---------------------------------------------------------------------------------
+
+
+def pairing_households(user: Any) -> QuerySet[Household]:
+    """The households the user may see, with their members (for names) and current helper."""
+    current = HelperAssignment.objects.filter(ended_on__isnull=True).select_related("helper")
+    return (
+        households_for(user)
+        .select_related("village")
+        .prefetch_related("members", Prefetch("helper_assignments", queryset=current))
+        .order_by("village__code", "group_name", "code")
+    )
+
+
+def helpers_for(user: Any) -> QuerySet[Any]:
+    """The helpers who may be paired with households of the user's area (the same decision
+    the service takes: a helper of a village inside the user's area)."""
+    from django.contrib.auth import get_user_model
+
+    from villageaid.visits.services import HELPER_ROLES
+
+    paths = access.user_paths(user)
+    query = Q(pk__in=[])
+    for prefix in paths:
+        query |= Q(areas__path__startswith=prefix)
+    return (
+        get_user_model()
+        .objects.filter(query, role__in=HELPER_ROLES, is_active=True)
+        .distinct()
+        .order_by("role", "username")
+    )
+
+
+def helper_limit(area: Any, on: dt.date) -> int | None:
+    """The policy's limit of households per helper, if the version in force sets one."""
+    value = policy_for(area, on).value("helper_household_limit")
+    return int(value) if value else None
+
+
+def helper_load(user: Any, *, on: dt.date) -> list[dict[str, Any]]:
+    """Households currently paired with each helper, within the user's households, with the
+    policy's limit (None: no limit) and whether the helper is over it."""
+    visible = households_for(user).values("pk")
+    rows = (
+        HelperAssignment.objects.filter(ended_on__isnull=True, household__in=visible)
+        .values("helper", "helper__username", "helper__first_name", "helper__last_name")
+        .annotate(
+            households=Count("household", distinct=True),
+            monitored=Count(
+                "household", filter=Q(household__monitoring_status="monitored"), distinct=True
+            ),
+        )
+        .order_by("-households", "helper__username")
+    )
+    village = access.visible_areas(user).filter(level="village").first() if user else None
+    limit = helper_limit(village, on) if village is not None else None
+    return [
+        {
+            "helper": r["helper"],
+            "name": f"{r['helper__last_name']}{r['helper__first_name']}" or r["helper__username"],
+            "households": r["households"],
+            "monitored": r["monitored"],
+            "limit": limit,
+            "over": limit is not None and r["households"] > limit,
+        }
+        for r in rows
+    ]
+
+
+def pairing_history(user: Any, *, limit: int = 50) -> QuerySet[HelperAssignment]:
+    """Pairings ended or made by a person (not the initial load), newest first."""
+    visible = households_for(user).values("pk")
+    return (
+        HelperAssignment.objects.filter(household__in=visible)
+        .filter(Q(ended_on__isnull=False) | ~Q(reason=""))
+        .select_related("helper", "household", "assigned_by", "ended_by")
+        .prefetch_related("household__members")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def household_pairings(household: Household) -> QuerySet[HelperAssignment]:
+    return HelperAssignment.objects.filter(household=household).select_related(
+        "helper", "assigned_by", "ended_by"
+    )
+
+
+# --- campaign progress -----------------------------------------------------------------------
+
+
+def campaign_progress(user: Any, campaign: Campaign) -> dict[str, list[dict[str, Any]]]:
+    """Households of the campaign's villages and those visited within the campaign, per
+    village and per current helper (only what the user may see)."""
+    visited = Q(visits__campaign=campaign, visits__outcome=Visit.Outcome.MET)
+    households = households_for(user).filter(village__in=campaign.villages.all())
+    per_village = (
+        households.values("village__name")
+        .annotate(
+            households=Count("pk", distinct=True),
+            visited=Count("pk", filter=visited, distinct=True),
+        )
+        .order_by("village__name")
+    )
+    per_helper = (
+        households.filter(helper_assignments__ended_on__isnull=True)
+        .values(
+            "helper_assignments__helper__username",
+            "helper_assignments__helper__last_name",
+            "helper_assignments__helper__first_name",
+        )
+        .annotate(
+            households=Count("pk", distinct=True),
+            visited=Count("pk", filter=visited, distinct=True),
+        )
+        .order_by("helper_assignments__helper__username")
+    )
+    prefix = "helper_assignments__helper__"
+    return {
+        "village": [{**_share(r), "name": r["village__name"]} for r in per_village],
+        "helper": [
+            {
+                **_share(r),
+                "name": f"{r[prefix + 'last_name']}{r[prefix + 'first_name']}"
+                or r[prefix + "username"],
+            }
+            for r in per_helper
+        ],
+    }
+
+
+def _share(row: dict[str, Any]) -> dict[str, Any]:
+    total, done = row["households"], row["visited"]
+    return {"households": total, "visited": done, "pct": round(100 * done / total) if total else 0}
+
+
+# --- points ------------------------------------------------------------------------------------
+
+
+def point_claims(user: Any, status: str = "pending") -> QuerySet[PointEntry]:
+    rows = _scoped(PointEntry.objects.all(), user, roles.VIEW, "member__household__")
+    return rows.filter(status=status).select_related(
+        "member", "member__village", "rule", "created_by", "approved_by"
+    )
+
+
+def point_ledger(user: Any, member_pk: int) -> tuple[PartyMember, QuerySet[PointEntry], int]:
+    """One member's entries (all statuses) and the total of the approved ones."""
+    member = access.get_for(
+        PartyMember.objects.select_related("village"),
+        user,
+        MODULE,
+        area_path="area_path",
+        narrow_prefix="household__",
+        pk=member_pk,
+    )
+    entries = member.points.select_related("rule", "created_by", "approved_by").order_by(
+        "-on", "-pk"
+    )
+    total = entries.filter(status=PointEntry.Status.APPROVED).aggregate(t=Sum("points"))["t"]
+    return member, entries, int(total or 0)
+
+
+def point_rules_for(member_village: Any = None) -> QuerySet[PointRule]:
+    rules = PointRule.objects.filter(active=True).select_related("area")
+    if member_village is None:
+        return rules
+    return rules.filter(Q(area__isnull=True) | Q(area__path__in=_prefixes(member_village.path)))
+
+
+# --- the household card ----------------------------------------------------------------------
+
+INCOME_KINDS = ("working_members", "ill_members", "pupils")
+
+
+def latest_visit(user: Any, household: Household) -> Visit | None:
+    """The household's latest visit the user may see."""
+    return (
+        visits_for(user)
+        .filter(household=household)
+        .select_related("visitor")
+        .order_by("-visited_at", "-pk")
+        .first()
+    )
+
+
+def household_condolences(user: Any, household: Household) -> QuerySet[CondolenceVisit]:
+    rows = _scoped(CondolenceVisit.objects.all(), user, roles.VIEW, "household__")
+    return (
+        rows.filter(Q(household=household) | Q(member__household=household))
+        .select_related("member", "visitor")
+        .prefetch_related("goods")
+        .order_by("-visited_on", "-pk")
+    )

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from villageaid.core import audit, bounds
+from villageaid.core import access, audit, bounds, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.registry import figures
 from villageaid.registry.models import Household
 from villageaid.visits import selectors
 from villageaid.visits.models import (
+    CHECKLIST,
+    INCOME_CHANGE_CHOICES,
+    METHODS,
     Campaign,
     CampaignSample,
     CondolenceVisit,
@@ -48,25 +54,76 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 # --- pairing ---------------------------------------------------------------------------
 
+MODULE = roles.Module.VISITS
+# Who manages pairings (the village cadre and the township above), opens campaigns (the city
+# office, county and township), and decides party members' points (the branch secretary, a
+# village cadre, or the township above). A superuser and the system itself (actor None) may
+# do all three.
+PAIRING_ROLES = frozenset({roles.Role.CADRE, roles.Role.TOWNSHIP})
+CAMPAIGN_ROLES = frozenset({roles.Role.CITY, roles.Role.COUNTY, roles.Role.TOWNSHIP})
+POINTS_ROLES = frozenset({roles.Role.CADRE, roles.Role.TOWNSHIP})
+HELPER_ROLES = frozenset({roles.Role.HELPER, roles.Role.CADRE, roles.Role.GRID})
+TEXT_MAX = 200
+
+
+def _require_role(actor: Any, allowed: frozenset[str]) -> None:
+    """The role that may take this decision (beyond the module's edit right)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    if getattr(actor, "role", "") not in allowed:
+        raise PermissionDenied
+
+
+def _text(value: str, *, required: str = "") -> str:
+    """A short free text, trimmed; ``required`` is the message when it is empty."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(required, code="required")
+    if len(value) > TEXT_MAX:
+        raise ServiceError(_("内容过长（最多200字）"), code="too_long")
+    return value
+
 
 @transaction.atomic
 def helper_assign(
-    *, household: Household, helper: Any, actor: Any, on: dt.date | None = None
+    *,
+    household: Household,
+    helper: Any,
+    actor: Any,
+    on: dt.date | None = None,
+    reason: str = "",
 ) -> HelperAssignment:
-    """Pair ``helper`` with ``household``; the current pairing, if any, ends the day before."""
-    on = on or dt.date.today()
+    """Pair ``helper`` with ``household``; the current pairing, if any, ends the day before,
+    keeping who ended it and why (a reassignment needs a reason)."""
+    _require_role(actor, PAIRING_ROLES)
+    access.require_row(actor, MODULE, roles.EDIT, household)
+    on = on or timezone.localdate()
+    bounds.ensure(bounds.check_past_date, on)
+    if getattr(helper, "role", "") not in HELPER_ROLES or not helper.is_active:
+        raise ServiceError(_("只能选择帮扶责任人"), code="not_helper")
+    if not access.in_area(helper, household.area_path):
+        raise ServiceError(_("该帮扶责任人不负责本村"), code="helper_area")
     current = (
         HelperAssignment.objects.select_for_update()
         .filter(household=household, ended_on__isnull=True)
         .first()
     )
+    if current is not None and current.helper_id == helper.pk:
+        return current
+    why = _text(reason, required=_("请填写调整原因") if current is not None else "")
     if current is not None:
-        if current.helper_id == helper.pk:
-            return current
+        if on <= current.started_on:
+            raise ServiceError(_("调整日期须晚于原结对开始日期"), code="bad_date")
         current.ended_on = on - dt.timedelta(days=1)
-        current.save(update_fields=["ended_on"])
+        current.end_reason, current.ended_by = why, _user(actor)
+        current.save(update_fields=["ended_on", "end_reason", "ended_by"])
     row = HelperAssignment.objects.create(
-        helper=helper, household=household, started_on=on, area_path=household.area_path
+        helper=helper,
+        household=household,
+        started_on=on,
+        reason=why,
+        assigned_by=_user(actor),
+        area_path=household.area_path,
     )
     audit.record(
         actor=actor,
@@ -74,9 +131,39 @@ def helper_assign(
         obj=row,
         area=household.village,
         before={"helper": current.helper_id} if current else None,
-        after={"helper": helper.pk, "household": household.code},
+        after={"helper": helper.pk, "household": household.code, "reason": why},
     )
     return row
+
+
+@transaction.atomic
+def helper_unassign(
+    *, household: Household, actor: Any, reason: str, on: dt.date | None = None
+) -> HelperAssignment:
+    """End a household's pairing (the household moved away, the helper left) with a reason."""
+    _require_role(actor, PAIRING_ROLES)
+    access.require_row(actor, MODULE, roles.EDIT, household)
+    on = on or timezone.localdate()
+    bounds.ensure(bounds.check_past_date, on)
+    current = (
+        HelperAssignment.objects.select_for_update()
+        .filter(household=household, ended_on__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise ServiceError(_("该户尚未结对"), code="not_paired")
+    current.ended_on = max(on, current.started_on)
+    current.end_reason = _text(reason, required=_("请填写调整原因"))
+    current.ended_by = _user(actor)
+    current.save(update_fields=["ended_on", "end_reason", "ended_by"])
+    audit.record(
+        actor=actor,
+        action="visits.helper_unassign",
+        obj=current,
+        area=household.village,
+        after={"household": household.code, "reason": current.end_reason},
+    )
+    return current
 
 
 # --- plans and due visits ------------------------------------------------------------
@@ -145,13 +232,20 @@ def visit_record(
     campaign: Campaign | None = None,
     idempotency_key: str | None = None,
     answers: dict[str, int] | None = None,
+    income_change: str = "",
 ) -> tuple[Visit, bool]:
     """Record a visit once per idempotency key; returns ``(visit, created)``. What the visit
     found (members at home, at work, ill, at school; housing and water from the checklist;
     ``answers`` holds the counts) becomes dated figures on the household."""
+    access.require_row(actor, MODULE, roles.EDIT, household)
     bounds.ensure(bounds.check_past_datetime, visited_at)
     bounds.ensure(bounds.LATITUDE, latitude)
     bounds.ensure(bounds.LONGITUDE, longitude)
+    if income_change and income_change not in dict(INCOME_CHANGE_CHOICES):
+        raise ServiceError(_("未知的收入变化"), code="bad_income_change")
+    kept = {k: int(v) for k, v in (answers or {}).items() if k in ANSWER_KINDS and v is not None}
+    for value in kept.values():
+        bounds.ensure(bounds.PEOPLE, value)
     key = idempotency_key or None
     if key and (seen := Visit.objects.filter(idempotency_key=key).first()) is not None:
         return seen, False
@@ -173,8 +267,10 @@ def visit_record(
                 tuopin_verified=tuopin_verified,
                 campaign=campaign,
                 idempotency_key=key,
+                income_change=income_change,
+                answers=kept,
             )
-            _visit_figures(visit, actor, answers or {})
+            _visit_figures(visit, actor, kept)
     except IntegrityError:
         if key and (seen := Visit.objects.filter(idempotency_key=key).first()) is not None:
             return seen, False
@@ -254,6 +350,7 @@ def visit_report_difficulty(
     visit: Visit | None = None,
 ) -> VisitReport:
     """A helper's report of a household's difficulty; the cases app opens a case from it."""
+    access.require_row(actor, MODULE, roles.EDIT, household)
     if not description.strip():
         raise ServiceError("请填写困难情况", code="empty_report")
     report = VisitReport.objects.create(
@@ -284,6 +381,16 @@ def visit_report_take(*, report: VisitReport, case_ref: str, actor: Any) -> Visi
 # --- campaigns -----------------------------------------------------------------------
 
 
+def _require_campaign_area(actor: Any, area: Area, villages: Sequence[Area]) -> None:
+    _require_role(actor, CAMPAIGN_ROLES)
+    if actor is None:
+        return
+    if not access.can(actor, MODULE, roles.EDIT, area):
+        raise PermissionDenied
+    if any(not access.in_area(actor, v) for v in villages):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -296,16 +403,26 @@ def campaign_create(
     checklist: Sequence[str] = (),
     methods: Sequence[str] = (),
     sample_size: int = 0,
+    sample_rate: int | None = None,
     sample_seed: str = "",
     screening_run: str = "",
 ) -> Campaign:
+    """A campaign over ``villages`` of ``area``; its sample is ``sample_size`` households, or
+    ``sample_rate`` per cent of them (rounded up), drawn with ``sample_seed``."""
+    _require_campaign_area(actor, area, villages)
+    name = _text(name, required=_("请填写评估名称"))[:100]
     if end < start:
-        raise ServiceError("结束日期早于开始日期", code="bad_period")
+        raise ServiceError(_("结束日期早于开始日期"), code="bad_period")
     bounds.ensure(bounds.check_planned_date, start)
     bounds.ensure(bounds.check_planned_date, end)
     bounds.ensure(bounds.PEOPLE, sample_size)
-    if any(not area.contains(v) for v in villages):
-        raise ServiceError("评估村不在所属区域内", code="bad_scope")
+    bounds.ensure(bounds.SAMPLE_RATE, sample_rate)
+    if not villages:
+        raise ServiceError(_("请选择评估村"), code="no_villages")
+    if any(not area.contains(v) or v.level != "village" for v in villages):
+        raise ServiceError(_("评估村不在所属区域内"), code="bad_scope")
+    if any(c not in CHECKLIST for c in checklist) or any(m not in METHODS for m in methods):
+        raise ServiceError(_("未知的检查内容或评估方式"), code="bad_choice")
     campaign = Campaign.objects.create(
         name=name,
         area=area,
@@ -314,26 +431,46 @@ def campaign_create(
         checklist=list(checklist),
         methods=list(methods),
         sample_size=sample_size,
-        sample_seed=sample_seed or f"{name}:{start.isoformat()}",
+        sample_rate=sample_rate,
+        sample_seed=_text(sample_seed)[:64] or f"{name}:{start.isoformat()}"[:64],
         screening_run=screening_run,
+        created_by=_user(actor),
         area_path=area.path,
     )
     campaign.villages.set(villages)
-    audit.record(actor=actor, action="visits.campaign_create", obj=campaign, area=area)
+    audit.record(
+        actor=actor,
+        action="visits.campaign_create",
+        obj=campaign,
+        area=area,
+        after={
+            "villages": [v.code for v in villages],
+            "sample_size": sample_size,
+            "sample_rate": sample_rate,
+            "seed": campaign.sample_seed,
+        },
+    )
     return campaign
+
+
+def sample_target(campaign: Campaign, population: int) -> int:
+    """How many households the sample holds: the rate (rounded up) or the fixed size."""
+    if campaign.sample_rate:
+        return min(population, math.ceil(population * campaign.sample_rate / 100))
+    return min(population, campaign.sample_size)
 
 
 @transaction.atomic
 def campaign_draw_sample(*, actor: Any, campaign: Campaign) -> list[CampaignSample]:
-    """Draw the third-party sample: the same seed over the same households gives the same list."""
+    """Draw the third-party sample: the same seed over the same households gives the same list
+    (households in code order, Python's Mersenne Twister seeded with the recorded seed)."""
+    _require_campaign_area(actor, campaign.area, list(campaign.villages.all()))
     if campaign.samples.exists():
-        raise ServiceError("已抽样，样本不可重抽", code="already_sampled")
+        raise ServiceError(_("已抽样，样本不可重抽"), code="already_sampled")
     codes = sorted(
         Household.objects.filter(village__in=campaign.villages.all()).values_list("code", "pk")
     )
-    picked = random.Random(campaign.sample_seed).sample(
-        codes, min(campaign.sample_size, len(codes))
-    )
+    picked = random.Random(campaign.sample_seed).sample(codes, sample_target(campaign, len(codes)))
     rows = CampaignSample.objects.bulk_create(
         CampaignSample(campaign=campaign, household_id=pk, position=n)
         for n, (_code, pk) in enumerate(picked, start=1)
@@ -350,6 +487,9 @@ def campaign_draw_sample(*, actor: Any, campaign: Campaign) -> list[CampaignSamp
 
 @transaction.atomic
 def campaign_assessor_add(*, actor: Any, campaign: Campaign, assessor: Any) -> None:
+    _require_campaign_area(actor, campaign.area, [])
+    if getattr(assessor, "role", "") != roles.Role.ASSESSOR:
+        raise ServiceError(_("只能指派第三方评估人员"), code="not_assessor")
     campaign.assessors.add(assessor)
     audit.record(
         actor=actor, action="visits.assessor_add", obj=campaign, note=str(assessor.username)
@@ -366,6 +506,7 @@ def finding_record(
     description: str,
     found_on: dt.date | None = None,
 ) -> Finding:
+    access.require_row(actor, MODULE, roles.ASSESS, household)
     if kind not in Finding.Kind.values:
         raise ServiceError("未知的问题类别", code="bad_kind")
     bounds.ensure(bounds.check_past_date, found_on)
@@ -386,6 +527,7 @@ def finding_record(
 def finding_rectify(
     *, actor: Any, finding: Finding, status: str, rectification: str, on: dt.date | None = None
 ) -> Finding:
+    access.require_row(actor, MODULE, roles.EDIT, finding)
     if status not in Finding.Status.values:
         raise ServiceError("未知的整改状态", code="bad_status")
     bounds.ensure(bounds.check_past_date, on)
@@ -407,37 +549,78 @@ def finding_rectify(
 # --- party members -------------------------------------------------------------------
 
 
+GOODS_LINES_MAX = 20
+Goods = Sequence[tuple[str, Decimal, str]] | Sequence[tuple[str, Decimal, str, Decimal]]
+
+
+def _goods_lines(goods: Goods) -> list[GoodsLine]:
+    """(item, quantity, unit[, value in yuan]) lines, each bounded."""
+    if len(goods) > GOODS_LINES_MAX:
+        raise ServiceError(_("慰问品最多20项"), code="too_many_goods")
+    lines = []
+    for item, quantity, unit, *value in goods:
+        name = _text(item, required=_("请填写慰问品名称"))[:50]
+        lines.append(
+            GoodsLine(
+                item=name,
+                quantity=bounds.ensure(bounds.GIFT_QUANTITY, Decimal(quantity)),
+                unit=_text(unit)[:10],
+                value_yuan=bounds.ensure(bounds.ITEM_VALUE, Decimal(value[0] if value else 0)),
+            )
+        )
+    return lines
+
+
 @transaction.atomic
 def condolence_record(
     *,
     actor: Any,
-    member: PartyMember,
     visited_on: dt.date,
     occasion: str,
-    goods: Sequence[tuple[str, Decimal, str]],
+    goods: Goods,
+    member: PartyMember | None = None,
+    household: Household | None = None,
+    visitors: str = "",
+    cash_yuan: Decimal = Decimal(0),
     note: str = "",
 ) -> CondolenceVisit:
-    """A condolence visit and the goods handed over (item, quantity, unit)."""
+    """A condolence visit (慰问) to a household or a party member, with the goods handed over
+    (item, quantity, unit, value) and any cash; who went is the actor and ``visitors``."""
+    if member is None and household is None:
+        raise ServiceError(_("请选择慰问对象"), code="no_target")
+    household = household or (member.household if member else None)
+    if household is not None:
+        access.require_row(actor, MODULE, roles.EDIT, household)
+    elif member is not None:
+        access.require_row(actor, MODULE, roles.EDIT, member)
     bounds.ensure(bounds.check_past_date, visited_on)
-    for _item, quantity, _unit in goods:
-        bounds.ensure(bounds.GIFT_QUANTITY, quantity)
+    bounds.ensure(bounds.ITEM_VALUE, cash_yuan)
+    lines = _goods_lines(goods)
+    if not lines and not cash_yuan:
+        raise ServiceError(_("请填写慰问品或慰问金"), code="no_goods")
     visit = CondolenceVisit.objects.create(
         member=member,
+        household=household,
         visited_on=visited_on,
-        occasion=occasion,
+        occasion=_text(occasion)[:50],
         visitor=_user(actor),
-        note=note,
-        area_path=member.area_path,
+        visitors=_text(visitors),
+        cash_yuan=cash_yuan,
+        note=_text(note),
+        area_path=household.area_path if household is not None else member.area_path,  # type: ignore[union-attr]
     )
-    GoodsLine.objects.bulk_create(
-        GoodsLine(visit=visit, item=item, quantity=Decimal(qty), unit=unit)
-        for item, qty, unit in goods
-    )
+    for line in lines:
+        line.visit = visit
+    GoodsLine.objects.bulk_create(lines)
     audit.record(
         actor=actor,
         action="visits.condolence_record",
         obj=visit,
-        after={"goods": [[i, str(q), u] for i, q, u in goods]},
+        area=household.village if household is not None else None,
+        after={
+            "goods": [[g.item, str(g.quantity), g.unit, str(g.value_yuan)] for g in lines],
+            "cash": str(cash_yuan),
+        },
     )
     return visit
 
@@ -452,36 +635,58 @@ def point_entry_add(
     rule: PointRule | None = None,
     points: int | None = None,
 ) -> PointEntry:
-    """An award or deduction, pending approval; the rule gives the points unless overridden."""
+    """A points claim (an award or a deduction), pending approval; the rule gives the points
+    unless overridden."""
+    access.require_row(actor, MODULE, roles.EDIT, member)
     value = points if points is not None else (rule.points if rule else None)
     if value is None:
-        raise ServiceError("请选择积分规则或填写分值", code="no_points")
+        raise ServiceError(_("请选择积分规则或填写分值"), code="no_points")
+    if rule is not None and rule.area_id and not rule.area.contains(member.village):
+        raise ServiceError(_("该积分规则不适用于本村"), code="bad_rule")
     bounds.ensure(bounds.POINTS, value)
     bounds.ensure(bounds.check_past_date, on)
     entry = PointEntry.objects.create(
         member=member,
         rule=rule,
         points=value,
-        reason=reason,
+        reason=_text(reason, required=_("请填写积分事由")),
         on=on,
         created_by=_user(actor),
         area_path=member.area_path,
     )
-    audit.record(actor=actor, action="visits.points_add", obj=entry, after={"points": value})
+    audit.record(
+        actor=actor,
+        action="visits.points_add",
+        obj=entry,
+        area=member.village,
+        after={"points": value, "member": member.name},
+    )
     return entry
 
 
 @transaction.atomic
-def point_entry_decide(*, actor: Any, entry: PointEntry, approve: bool) -> PointEntry:
+def point_entry_decide(
+    *, actor: Any, entry: PointEntry, approve: bool, reason: str = ""
+) -> PointEntry:
+    """The branch secretary's decision on a claim; a rejection says why."""
+    _require_role(actor, POINTS_ROLES)
+    access.require_row(actor, MODULE, roles.EDIT, entry)
+    entry = PointEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status != PointEntry.Status.PENDING:
-        raise ServiceError("该积分已审核", code="already_decided")
+        raise ServiceError(_("该积分已审核"), code="already_decided")
     if _user(actor) is not None and entry.created_by_id == actor.pk:
-        raise ServiceError("不能审核自己录入的积分", code="self_approval")
+        raise ServiceError(_("不能审核自己录入的积分"), code="self_approval")
+    why = _text(reason, required="" if approve else _("请填写不通过的理由"))
     entry.status = PointEntry.Status.APPROVED if approve else PointEntry.Status.REJECTED
     entry.approved_by = _user(actor)
-    entry.save(update_fields=["status", "approved_by"])
+    entry.decided_at = timezone.now()
+    entry.decision_reason = why
+    entry.save(update_fields=["status", "approved_by", "decided_at", "decision_reason"])
     audit.record(
-        actor=actor, action="visits.points_decide", obj=entry, after={"status": entry.status}
+        actor=actor,
+        action="visits.points_decide",
+        obj=entry,
+        after={"status": entry.status, "reason": why},
     )
     return entry
 

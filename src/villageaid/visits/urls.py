@@ -1,6 +1,6 @@
 from django.urls import path
 
-from villageaid.visits import views
+from villageaid.visits import views, work_views
 
 urlpatterns = [
     path("today/", views.visits_today, name="visits-today"),
@@ -11,4 +11,8 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path("points/", views.points_ranking, name="points-ranking"),
     path("party/", views.party, name="party-visits"),
+    path("pairing/", work_views.pairing, name="visits-pairing"),
+    path("condolences/new/", work_views.condolence_new, name="condolence-new"),
+    path("points/claims/", work_views.points_claims, name="points-claims"),
+    path("points/ledger/", work_views.points_ledger, name="points-ledger"),
 ]

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles
 from villageaid.core.errors import ServiceError
-from villageaid.visits import selectors, services
+from villageaid.visits import selectors, services, work_views
 from villageaid.visits.forms import VisitForm
 from villageaid.visits.models import (
     ANSWER_LABELS,
+    COUNT_LABELS,
     CHECKLIST,
     METHODS,
     MUST_VISIT_LABELS,
@@ -39,12 +41,18 @@ def visits_today(request: HttpRequest) -> HttpResponse:
     today = _day(request.GET.get("on"), timezone.localdate())
     # Overdue first, then by date: what is late is what the helper must do first.
     overdue_first = Case(When(status=DueVisit.Status.OVERDUE, then=0), default=1)
-    due = selectors.due_for(request.user, on=today).order_by(overdue_first, "due_on")
+    due = (
+        selectors.due_for(request.user, on=today)
+        .prefetch_related("household__members")
+        .order_by(overdue_first, "due_on")
+    )
     must = [
-        (household, [MUST_VISIT_LABELS[r] for r in reasons])
+        (household, selectors.household_label(household), [MUST_VISIT_LABELS[r] for r in reasons])
         for household, reasons in selectors.must_visit_list(request.user, on=today)[:100]
     ]
-    context = {"today": today, "due": due, "must": must}
+    rows = [(row, selectors.household_label(row.household)) for row in due[:200]]
+    can_report = access.allowed(request.user, roles.Module.CASES, roles.EDIT)
+    context = {"today": today, "due": rows, "must": must, "can_report": can_report}
     return render(request, "visits/today.html", context)
 
 
@@ -77,13 +85,20 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
             tuopin_verified=household.household_type == "tuopin",
             idempotency_key=data["idempotency_key"],
             answers=form.answers(),
+            income_change=data["income_change"],
         )
         if created and data["report"]:
             services.visit_report_difficulty(
                 actor=request.user, household=household, description=data["report"], visit=visit
             )
         return redirect("visit-detail", pk=visit.pk)
-    return render(request, "visits/visit_form.html", {"household": household, "form": form})
+    context = {
+        "household": household,
+        "label": selectors.household_label(household),
+        "form": form,
+        "can_report": access.allowed(request.user, roles.Module.CASES, roles.EDIT),
+    }
+    return render(request, "visits/visit_form.html", context)
 
 
 @access.access(MODULE)
@@ -94,7 +109,14 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for k, v in visit.checklist.items()
         if k in CHECKLIST
     ]
-    context = {"visit": visit, "answers": answers, "members": visit.members_met.all()}
+    context = {
+        "visit": visit,
+        "label": selectors.household_label(visit.household),
+        "answers": answers,
+        "counts": [(COUNT_LABELS[k], v) for k, v in visit.answers.items() if k in COUNT_LABELS],
+        "members": visit.members_met.all(),
+        "can_report": access.allowed(request.user, roles.Module.CASES, roles.EDIT),
+    }
     return render(request, "visits/visit_detail.html", context)
 
 
@@ -114,8 +136,16 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @access.access(MODULE)
 def campaign_list(request: HttpRequest) -> HttpResponse:
+    """The campaigns, and for the city, county and township the set-up of a new one."""
+    form, villages = work_views.campaign_form(request)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        campaign = work_views.campaign_create(request, form, villages)
+        if campaign is not None:
+            return redirect("campaign-detail", pk=campaign.pk)
     campaigns = selectors.campaigns_for(request.user).select_related("area")
-    return render(request, "visits/campaign_list.html", {"campaigns": campaigns})
+    return render(request, "visits/campaign_list.html", {"campaigns": campaigns, "form": form})
 
 
 @access.access(MODULE)
@@ -131,8 +161,18 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "summary": selectors.campaign_summary(campaign),
-        "sample": selectors.campaign_households(request.user, campaign),
-        "findings": findings.select_related("household"),
+        "sample": [
+            (h, selectors.household_label(h))
+            for h in selectors.campaign_households(request.user, campaign).prefetch_related(
+                "members"
+            )
+        ],
+        "findings": [
+            (f, selectors.household_label(f.household))
+            for f in findings.select_related("household").prefetch_related("household__members")
+        ],
+        "progress": selectors.campaign_progress(request.user, campaign),
+        "rate": campaign.sample_rate,
         "checklist": [CHECKLIST.get(c, c) for c in campaign.checklist],
         "methods": [METHODS.get(m, m) for m in campaign.methods],
         "can_edit": access.can(request.user, MODULE, roles.EDIT, campaign.area),
@@ -163,7 +203,7 @@ def _finding_record(request: HttpRequest, campaign: Any) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已记录 %(code)s 的问题。") % {"code": household.code})
+        messages.success(request, _("已记录 %(code)s 的问题。") % {"code": selectors.household_label(household)})
     return redirect("campaign-detail", pk=campaign.pk)
 
 
@@ -187,7 +227,11 @@ def _finding_rectify(request: HttpRequest, pk: int, findings: Any) -> HttpRespon
 def party(request: HttpRequest) -> HttpResponse:
     """Condolence visits with their goods ledger, village rules and study tours."""
     context = {
-        "condolences": selectors.condolences_for(request.user)[:200],
+        "condolences": [
+            (v, selectors.household_label(v.household) if v.household else "")
+            for v in selectors.condolences_for(request.user)[:200]
+        ],
+        "can_record": access.allowed(request.user, MODULE, roles.EDIT),
         "goods": selectors.goods_totals(request.user),
         "records": selectors.village_records_for(request.user)[:50],
     }

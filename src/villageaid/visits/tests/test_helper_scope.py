@@ -46,7 +46,9 @@ def test_reassignment_closes_the_old_row_and_moves_the_household(
     second = make_user("helper", username="second")
     household = household_in(areas["village"], "H-MOVE-7")
     services.helper_assign(household=household, helper=first, actor=None, on=dt.date(2020, 1, 1))
-    services.helper_assign(household=household, helper=second, actor=None, on=dt.date(2020, 3, 1))
+    services.helper_assign(
+        household=household, helper=second, actor=None, on=dt.date(2020, 3, 1), reason="工作调动"
+    )
 
     rows = list(HelperAssignment.objects.order_by("started_on"))
     assert [(r.helper, r.ended_on) for r in rows] == [
