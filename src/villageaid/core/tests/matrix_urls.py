@@ -119,6 +119,10 @@ LISTS = [
     ("campaign-list", "visits", "L"),
     ("points-ranking", "visits", "L"),
     ("party-visits", "visits", "L"),
+    ("visits-pairing", "visits", "L"),
+    ("condolence-new", "visits", "C"),
+    ("points-claims", "visits", "L"),
+    ("points-ledger", "visits", "L"),
     ("greenhouse-park", "greenhouse", "L"),
     ("greenhouse-tiles", "greenhouse", "L"),
     ("greenhouse-alerts", "greenhouse", "L"),
@@ -245,8 +249,8 @@ GET_ONLY = frozenset(
         "visits-today",
         "visit-detail",
         "visits-coverage",
-        "campaign-list",
         "points-ranking",
+        "points-ledger",
         "party-visits",
         "greenhouse-park",
         "greenhouse-tiles",
@@ -953,6 +957,7 @@ def write_specs() -> list[Spec]:
             body=lambda w, o: {"note": "调整参数"},
         ),
         *_page_posts(),
+        *_visits_posts(),
     ]
     return specs
 
@@ -1155,3 +1160,82 @@ def _gate() -> dict[str, Any]:
         "temperature": "36.5",
         "health_code": "green",
     }
+
+
+def _visits_posts() -> list[Spec]:
+    """The helpers' and campaigns' work: pairing, campaign set-up, condolence visits, points."""
+    return [
+        Spec(
+            "visits-pairing",
+            "visits",
+            "S",
+            "POST",
+            bound=True,
+            step="pairing",
+            label="POST pairing reassign",
+            body=lambda w, o: {
+                "household": w[o].pk,
+                "helper": w.users[("grid", "own")].pk,
+                "on": TODAY.isoformat(),
+                "reason": "工作调整",
+            },
+        ),
+        Spec(
+            "campaign-list",
+            "visits",
+            "S",
+            "POST",
+            step="campaign",
+            label="POST campaign create",
+            body=lambda w, o: {
+                "name": "矩阵评估",
+                "villages": [w.areas["village"].code],
+                "start": TODAY.isoformat(),
+                "end": TODAY.isoformat(),
+                "sample_size": "1",
+                "checklist": ["food"],
+                "methods": ["survey"],
+            },
+        ),
+        Spec(
+            "condolence-new",
+            "visits",
+            "C",
+            "POST",
+            bound=True,
+            label="POST condolence record",
+            body=lambda w, o: {
+                "household": w[o].pk,
+                "visited_on": TODAY.isoformat(),
+                "occasion": "春节",
+                "item": "大米",
+                "quantity": "10",
+                "unit": "公斤",
+            },
+        ),
+        Spec(
+            "points-claims",
+            "visits",
+            "C",
+            "POST",
+            bound=True,
+            label="POST points claim",
+            body=lambda w, o: {
+                "action": "claim",
+                "member": w[f"member_{o}"].pk,
+                "points": "5",
+                "reason": "志愿服务",
+                "on": TODAY.isoformat(),
+            },
+        ),
+        Spec(
+            "points-claims",
+            "visits",
+            "S",
+            "POST",
+            bound=True,
+            step="points",
+            label="POST points approve",
+            body=lambda w, o: {"action": "approve", "entry": w[f"claim_{o}"].pk},
+        ),
+    ]

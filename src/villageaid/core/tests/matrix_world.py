@@ -344,6 +344,26 @@ def _monitored(world: World) -> None:
     )
 
 
+def _party(world: World) -> None:
+    """A party member of each owner's household with a points claim waiting for approval."""
+    from villageaid.visits.models import PartyMember, PointEntry
+
+    rows = world.rows
+    for owner in ("mine", "theirs"):
+        household = rows[owner]
+        member = PartyMember.objects.create(
+            name=f"党员{owner}",
+            village=household.village,
+            household=household,
+            birth_date=dt.date(1950, 1, 1),
+            area_path=household.area_path,
+        )
+        rows[f"member_{owner}"] = member
+        rows[f"claim_{owner}"] = PointEntry.objects.create(
+            member=member, points=5, reason="志愿服务", on=TODAY, area_path=member.area_path
+        )
+
+
 def _areas() -> dict[str, Area]:
     """The tree of the shared ``areas`` fixture (villageaid.testing), and a far village."""
     from villageaid.testing import NEIGHBOUR, TOWNSHIP, VILLAGE
@@ -369,4 +389,5 @@ def build() -> World:
     _others(world)
     _pending(world)
     _monitored(world)
+    _party(world)
     return world

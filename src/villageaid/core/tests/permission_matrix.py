@@ -19,10 +19,10 @@ ALL = "LDCUSXERA"
 #               registry  screening cases     visits   greenhouse sales    epidemic reports core
 _TABLE = """
 admin           *         *         *         *        *          *        *        *       *
-city            LDE       LDE       LDE       LDCUEA   LD         LDE      LDE      LDE     -
-county          LDCUER    LDCUE     LDCUSE    LDCUEA   LD         LDE      LDE      LDE     -
-township        LDES      LDE       LDCUSE    LDCUE    LD         LDE      LDCUE    LDE     -
-cadre           LDCUER    LD        LDCUSE    LDCUE    LD         LD       LDCUE    LDE     -
+city            LDE       LDE       LDE       LDCUSEA  LD         LDE      LDE      LDE     -
+county          LDCUER    LDCUE     LDCUSE    LDCUSEA  LD         LDE      LDE      LDE     -
+township        LDES      LDE       LDCUSE    LDCUSE   LD         LDE      LDCUE    LDE     -
+cadre           LDCUER    LD        LDCUSE    LDCUSE   LD         LD       LDCUE    LDE     -
 helper          LD        -         LDCUS     LDCU     -          -        -        -       -
 grid            LD        -         LDCUS     LDCU     -          -        -        -       -
 assessor        LD        -         -         LDA      -          -        -        -       -
@@ -60,6 +60,12 @@ STEPS: dict[str, frozenset[str]] = {
     "correction-request": frozenset({"cadre"}),
     "correction": frozenset({"township"}),
     "transfer": frozenset({"township"}),
+    # The helpers' and campaigns' work (visits): the village cadre and the township pair
+    # households with helpers; the city, county and township open self-assessment campaigns;
+    # the branch secretary (a cadre) or the township decides party members' points claims.
+    "pairing": frozenset({"cadre", "township"}),
+    "campaign": frozenset({"city", "county", "township"}),
+    "points": frozenset({"cadre", "township"}),
 }
 # Steps decided for the villages by the level above them: a township official assigned to a
 # single village (the "own" persona) is not the township that approves a move between villages.
