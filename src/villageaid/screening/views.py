@@ -54,9 +54,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/clue_list.html", context)
 
 
-@access.access(MODULE)
-def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    clue = selectors.clue_get(request.user, pk)
+def _clue_page(request: HttpRequest, clue: Clue) -> HttpResponse:
     can_open_case = access.can(request.user, roles.Module.CASES, roles.EDIT, clue.household.village)
     context = {
         "clue": clue,
@@ -69,13 +67,19 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.access(MODULE)
+def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _clue_page(request, selectors.clue_get(request.user, pk))
+
+
+@access.access(MODULE)
 def clue_link(request: HttpRequest, pk: int) -> HttpResponse:
     """POST: the village cadre confirms (``decision=confirm``) or rejects the record
     linkage a clue rests on; the service checks the area."""
     clue = selectors.clue_get(request.user, pk)
-    if request.method != "POST":
-        return redirect("screening-clue-detail", pk=clue.pk)
-    confirm = request.POST.get("decision") == "confirm"
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    if decision not in ("confirm", "reject"):
+        return _clue_page(request, clue)  # GET (or no decision): the clue page itself
+    confirm = decision == "confirm"
     try:
         services.clue_link_decide(
             clue=clue, confirm=confirm, actor=request.user, note=request.POST.get("note", "")

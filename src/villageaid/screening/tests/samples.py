@@ -61,6 +61,7 @@ def _clues(areas: dict[str, Any]) -> dict[str, Any]:
 SAMPLES = {
     "screening-run-detail": _runs,
     "screening-clue-detail": _clues,
+    "screening-clue-link": _clues,
     "api:run": _runs,
     "api:clue": _clues,
 }
