@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from villageaid.core import clock
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.core.models import Area
 from villageaid.registry import synth
@@ -27,6 +28,7 @@ CAMPAIGN = "北马村2020年脱贫攻坚自查评估"
 START, END = dt.date(2020, 4, 1), dt.date(2020, 4, 30)
 NEW_YEAR = dt.date(2020, 1, 20)
 TOUR_DAY = dt.date(2020, 4, 24)
+ROTATION = dt.date(2020, 3, 2)
 POINT_RULES = [
     ("volunteer", "参加志愿服务", 5),
     ("meeting", "参加组织生活", 2),
@@ -169,18 +171,31 @@ def _findings(campaign: Campaign) -> None:
 
 
 def _pairing(helpers: list[Any]) -> None:
-    """The 脱贫户 and monitored households are paired, in turn, with the village's helpers
-    since 2019."""
+    """Every household of the village has a helper since December 2019 (干部联户, the
+    self-assessment visits every household): the 脱贫户, monitored households and the
+    marginal candidates first, spread evenly over the helpers, then the others in turn. One
+    household changed helper in March when the village work team rotated."""
     village = synth.beima_village()
-    paired = Household.objects.filter(village_id=BEIMA, household_type="tuopin") | (
-        Household.objects.filter(code__in=village.monitored)
+    priority = set(village.monitored) | {c.household_code for c in village.marginal_candidates}
+    households = sorted(
+        Household.objects.filter(village_id=BEIMA),
+        key=lambda h: (h.household_type != "tuopin" and h.code not in priority, h.code),
     )
-    for n, household in enumerate(paired.distinct().order_by("code")):
+    for n, household in enumerate(households):
         services.helper_assign(
             household=household,
             helper=helpers[n % len(helpers)],
             actor=None,
             on=dt.date(2019, 12, 1),
+        )
+    if len(helpers) > 1:
+        moved = households[0]
+        services.helper_assign(
+            household=moved,
+            helper=helpers[1],
+            actor=None,
+            on=ROTATION,
+            reason="驻村工作队轮换，改由工作队队员结对",
         )
 
 
@@ -188,8 +203,9 @@ def _plan_due(helpers: list[Any]) -> None:
     households = Household.objects.filter(
         helper_assignments__helper__in=helpers, helper_assignments__ended_on__isnull=True
     ).prefetch_related("members")
-    services.due_visits_plan(households=households, on=timezone.localdate(), actor=None)
-    services.due_visits_refresh(today=timezone.localdate())
+    # Planned from the working date (the demo's own day, core.clock), not the real today.
+    services.due_visits_plan(households=households, on=clock.today(), actor=None)
+    services.due_visits_refresh(today=clock.today())
 
 
 def _party_members(village: Area) -> list[PartyMember]:
@@ -244,6 +260,14 @@ def _points(village: Area, members: list[PartyMember]) -> None:
                 on=dt.date(2020, 2, 1) + dt.timedelta(days=7 * k),
             )
             services.point_entry_decide(actor=None, entry=entry, approve=True)
+    for member, (reason, points) in zip(
+        members[:2],
+        (("参加疫情防控卡口值守", 10), ("参加志愿服务：帮助老党员春耕", 5)),
+        strict=False,
+    ):
+        services.point_entry_add(  # waiting for the branch secretary
+            actor=None, member=member, reason=reason, points=points, on=dt.date(2020, 4, 20)
+        )
 
 
 def _records(village: Area) -> None:
