@@ -55,6 +55,17 @@ def _fresh_policy_snapshot() -> Any:
     resolver.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_working_date() -> Any:
+    """The working date (core.clock) is cached per process; a test's rolled-back row must
+    not leak into the next test."""
+    from villageaid.core import clock
+
+    clock.invalidate()
+    yield
+    clock.invalidate()
+
+
 @pytest.fixture
 def areas(db: Any) -> dict[str, Area]:
     province = area_create(code="370000000000", name="山东省", level="province", parent=None)

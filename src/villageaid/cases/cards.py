@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villageaid.cases import selectors
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.dashboard import Card
 
 
@@ -35,7 +34,7 @@ def case_cards(user: Any) -> list[Card]:
             )
         )
     cards.extend(_clue_cards(user))
-    overdue = selectors.case_search(user, {"overdue": "1"}, timezone.localdate())
+    overdue = selectors.case_search(user, {"overdue": "1"}, clock.today())
     if overdue.exists():
         cards.append(
             Card(

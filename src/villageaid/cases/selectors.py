@@ -8,11 +8,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, CaseMeasure, Notice, ProcedureStep, SelfDeclaration
 from villageaid.core import access, pii, roles
+from villageaid.core import clock as core_clock
 from villageaid.registry import labels
 from villageaid.registry.models import Household
 from villageaid.visits.models import VisitReport
@@ -33,7 +33,7 @@ def case_get(user: Any, pk: int, action: str = roles.VIEW) -> Case:
 
 
 def case_search(user: Any, filters: dict[str, str], today: dt.date | None = None) -> QuerySet[Case]:
-    today = today or timezone.localdate()
+    today = today or core_clock.today()
     rows = cases_for(user).select_related("household__village", "step", "procedure")
     if filters.get("status"):
         rows = rows.filter(status=filters["status"])
@@ -60,7 +60,7 @@ def step_filter_options() -> list[tuple[str, str]]:
 
 
 def with_clocks(cases: Any, today: dt.date | None = None) -> list[Case]:
-    today = today or timezone.localdate()
+    today = today or core_clock.today()
     rows = list(cases)
     for case in rows:
         kind = rules.case_policy(case).identification_limit.kind

@@ -96,7 +96,7 @@ LANDING: dict[str, str] = {
     Role.CADRE: "home",
     Role.HELPER: "visits-today",
     Role.GRID: "home",
-    Role.ASSESSOR: "home",
+    Role.ASSESSOR: "campaign-list",
     Role.TECH: "greenhouse-park",
     Role.SALES: "sales-today",
     Role.GATE: "epidemic-gate",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.dashboard import Card
 from villageaid.epidemic import selectors
 
@@ -37,7 +36,7 @@ def gate_today(user: Any) -> list[Card]:
             tone=tone,
         )
     ]
-    missing = selectors.disinfection_missing(user, timezone.localdate())
+    missing = selectors.disinfection_missing(user, clock.today())
     if missing and selectors.workers_for(user).exists():
         cards.append(
             Card(

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.epidemic.models import (
     FEVER,
     Checkpoint,
@@ -176,7 +176,7 @@ def figures(*, area_path: str, start: dt.date, end: dt.date) -> dict[str, int]:
 
 def today_summary(user: Any) -> dict[str, int]:
     """The gate volunteer's landing card: today's passages, fevers, missed rounds."""
-    today = timezone.localdate()
+    today = clock.today()
     passages = passages_for(user, day=today)
     now_round = "am" if timezone.localtime().hour < 12 else "pm"
     missed = 0

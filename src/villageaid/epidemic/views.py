@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
 from villageaid.epidemic import forms, ledger, selectors, services
 from villageaid.epidemic.models import (
@@ -37,7 +37,7 @@ def _day(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value or "")
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 def _int(value: str | None) -> int:
@@ -84,7 +84,7 @@ def gate_entry(request: HttpRequest, checkpoint_id: int) -> HttpResponse:
         "result": result,
         "error": error,
         "notice": NOTICE_TEXT,
-        "today": selectors.passages_for(request.user, day=timezone.localdate())
+        "today": selectors.passages_for(request.user, day=clock.today())
         .filter(checkpoint=checkpoint)
         .count(),
         "can_edit": _can_edit(request),

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.policy import forms, services
@@ -31,7 +30,7 @@ def _on(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 @access.access(roles.Module.CASES)

@@ -5,10 +5,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
 from villageaid.core.models import Area
 from villageaid.reports import selectors
@@ -40,7 +39,7 @@ def scorecard(
     request: HttpRequest, area: str = "", start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[str, Any]:
     """Figures for an area and date range (defaults: the user's first area, this year to today)."""
-    today = timezone.localdate()
+    today = clock.today()
     start, end = start or dt.date(today.year, 1, 1), end or today
     if end < start:
         raise ServiceError("结束日期早于开始日期", code="bad_range")

@@ -8,9 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core import pdf as core_pdf
 from villageaid.reports import brief, selectors
 from villageaid.reports.api import area_for
@@ -28,7 +27,7 @@ CHART_KEYS = [
 
 
 def _params(request: HttpRequest) -> tuple[Any, dt.date, dt.date]:
-    today = timezone.localdate()
+    today = clock.today()
     default_area = access.visible_areas(request.user).order_by("path").first()
     code = request.GET.get("area") or (default_area.code if default_area else "")
     try:

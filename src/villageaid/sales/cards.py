@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, dashboard, roles
+from villageaid.core import access, clock, dashboard, roles
 from villageaid.sales import selectors
 
 
@@ -17,7 +16,7 @@ from villageaid.sales import selectors
 def sales_cards(user: Any) -> list[dashboard.Card]:
     if not access.allowed(user, roles.Module.SALES, roles.VIEW):
         return []
-    today = timezone.localdate()
+    today = clock.today()
     soon = selectors.lots_in_stock(user).filter(expires_on__lte=today + dt.timedelta(days=2))
     items = [
         (

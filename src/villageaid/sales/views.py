@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
 from villageaid.sales import exports, selectors, services
 
@@ -23,7 +22,7 @@ def _day(request: HttpRequest, name: str = "day") -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 @access.access(MODULE)
@@ -48,7 +47,7 @@ def lot_list(request: HttpRequest) -> HttpResponse:
     lots = selectors.lots_for(request.user).prefetch_related("quotas__channel")
     if request.GET.get("all") != "1":
         lots = lots.filter(grams_available__gt=0)
-    today_ = timezone.localdate()
+    today_ = clock.today()
     rows = [(lot, lot.days_left(today_)) for lot in lots.order_by("expires_on", "pk")[:200]]
     return render(request, "sales/lot_list.html", {"rows": rows, "all": request.GET.get("all")})
 

@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
 from villageaid.visits import selectors, services, work_views
 from villageaid.visits.forms import VisitForm
 from villageaid.visits.models import (
     ANSWER_LABELS,
-    COUNT_LABELS,
     CHECKLIST,
+    COUNT_LABELS,
     METHODS,
     MUST_VISIT_LABELS,
     DueVisit,
@@ -38,7 +38,7 @@ def _day(value: str | None, default: dt.date) -> dt.date:
 
 @access.access(MODULE)
 def visits_today(request: HttpRequest) -> HttpResponse:
-    today = _day(request.GET.get("on"), timezone.localdate())
+    today = _day(request.GET.get("on"), clock.today())
     # Overdue first, then by date: what is late is what the helper must do first.
     overdue_first = Case(When(status=DueVisit.Status.OVERDUE, then=0), default=1)
     due = (
@@ -122,7 +122,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.access(MODULE)
 def coverage(request: HttpRequest) -> HttpResponse:
-    end = _day(request.GET.get("end"), timezone.localdate())
+    end = _day(request.GET.get("end"), clock.today())
     start = _day(request.GET.get("start"), end - dt.timedelta(days=90))
     rows = selectors.coverage(request.user, start=start, end=end)
     context: dict[str, Any] = {
@@ -203,7 +203,9 @@ def _finding_record(request: HttpRequest, campaign: Any) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已记录 %(code)s 的问题。") % {"code": selectors.household_label(household)})
+        messages.success(
+            request, _("已记录 %(code)s 的问题。") % {"code": selectors.household_label(household)}
+        )
     return redirect("campaign-detail", pk=campaign.pk)
 
 
