@@ -119,21 +119,21 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     import django
 
     django.setup()
-    from decimal import Decimal
 
     from django.core.management import call_command
     from django.db import connection
 
     from villageaid.accounts.models import ApiToken, User
+    from villageaid.core import units
     from villageaid.core.areas import area_create, areas_import
     from villageaid.core.demo import DEMO_AREAS
     from villageaid.core.models import Area
+    from villageaid.greenhouse import services as greenhouse
     from villageaid.greenhouse.models import House, Park, Sensor
     from villageaid.registry import synth
     from villageaid.registry.models import Household, Person
     from villageaid.registry.services import registry_commit
     from villageaid.sales import services as sales
-    from villageaid.sales.models import Product
     from villageaid.visits.services import helper_assign
 
     call_command("migrate", verbosity=0)
@@ -213,18 +213,20 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     seller_village = villages[0]
     seller = User.objects.create_user(username="county-sales", role="sales", password=None)
     seller.areas.set([seller_village])
-    product, _ = Product.objects.get_or_create(
-        code="county-morel", defaults={"name": "鲜羊肚菌（压测）", "price_per_jin": Decimal("89")}
-    )
     lot_jin = args.buyers * BUYER_JIN // 2 + 1  # half the buyers are served, half sold out
-    lot = sales.lot_create(
-        village=seller_village,
-        product=product,
-        harvest_date=dt.date.today(),
-        grams=lot_jin * 500,
-        actor=None,
+    park = Park.objects.create(
+        code="county-sales", name="压测园区", village=seller_village, area_path=seller_village.path
     )
-    sales.live_session_open(lot=lot, grams_quota=lot_jin * 500, title="县级压测直播", actor=None)
+    picked = greenhouse.harvest_record(  # the harvest hook makes the lot
+        house=House.objects.create(park=park, code="s1", name="压测棚"),
+        date=dt.date.today(),
+        grams=units.grams_from_jin(lot_jin),
+        grade="A",
+    )
+    lot = picked.lot_entry.lot
+    sales.live_session_open(
+        lot=lot, grams_quota=units.grams_from_jin(lot_jin), title="县级压测直播", actor=None
+    )
     connection.close()
     return {
         "helpers": helpers,

@@ -23,3 +23,9 @@ class Unprocessable(ServiceError):
     reused with another body)."""
 
     status = 422
+
+
+class NotFound(ServiceError):
+    """What the request names does not exist (or is not the user's to see)."""
+
+    status = 404

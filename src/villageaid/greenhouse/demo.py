@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from villageaid.core import units
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.core.models import Area
 from villageaid.greenhouse import broker, live, rollups, services
@@ -37,7 +38,9 @@ SENSORS = [
     ("outdoor_temp", "°C"),
     ("outdoor_rh", "%"),
 ]
-HARVEST_TOTAL_G = 6_000_000  # 12,000 jin by 2020-04-30
+HARVEST_TOTAL_G = units.grams_from_jin(12_000)  # 12,000 jin by 2020-04-30
+# The live-stream pick: first grade from every house the day before the 9 April hour.
+LIVE_PICK_DAY, LIVE_PICK_G = dt.date(2020, 4, 8), units.grams_from_jin(1_300)
 HARVEST_FIRST, HARVEST_LAST = dt.date(2020, 2, 20), dt.date(2020, 4, 30)
 BROKER_HOST, BROKER_PORT = "127.0.0.1", broker.DEFAULT_PORT
 TRACE = Path(__file__).parent / "data" / "weihai_mar_apr.csv"
@@ -69,12 +72,17 @@ def load(ctx: DemoContext) -> None:
     grams = _harvests(park)
     readings = _past_readings(park, now)
     ctx.say(
-        f"  {park.name}: {len(HOUSES)} 个棚, 采收 {grams / 500:,.0f} 斤, 历史读数 {readings} 条"
+        f"  {park.name}: {len(HOUSES)} 个棚, 采收 {units.jin(grams):,.0f} 斤, 历史读数 {readings} 条"
     )
 
 
 def _harvests(park: Park) -> int:
-    """Daily picks per house, Feb 20 – Apr 30 2020, rising into April, summing exactly."""
+    """Daily picks per house, Feb 20 – Apr 30 2020, rising into April, summing exactly.
+
+    On 8 April every house picks first grade for the next day's live-stream hour
+    (LIVE_PICK_G across the six houses, sales' 1,300-jin lot of which the hour sold
+    1,100 jin); the other picks share the rest of the season's total. Each record
+    becomes stock through the harvest hook (sales: the day's lot of its grade)."""
     rng = random.Random(2020)
     houses = list(park.houses.all())
     days = (HARVEST_LAST - HARVEST_FIRST).days + 1
@@ -83,11 +91,16 @@ def _harvests(park: Park) -> int:
         date = HARVEST_FIRST + dt.timedelta(days=d)
         weight = 0.3 + 1.7 * d / days
         for house in houses:
-            grade = rng.choices(["A", "B", "C"], weights=[5, 3, 2])[0]
+            grade = "A" if date == LIVE_PICK_DAY else rng.choices(["A", "B", "C"], [5, 3, 2])[0]
             plan.append((house, date, grade, weight * rng.uniform(0.7, 1.3)))
-    total = sum(w for *_rest, w in plan)
-    grams = [int(HARVEST_TOTAL_G * w / total) for *_rest, w in plan]
-    grams[-1] += HARVEST_TOTAL_G - sum(grams)
+    live = [i for i, row in enumerate(plan) if row[1] == LIVE_PICK_DAY]
+    rest = [i for i in range(len(plan)) if i not in live]
+    grams = [0] * len(plan)
+    for share, total in ((live, LIVE_PICK_G), (rest, HARVEST_TOTAL_G - LIVE_PICK_G)):
+        weights = sum(plan[i][3] for i in share)
+        for i in share:
+            grams[i] = int(total * plan[i][3] / weights)
+        grams[share[-1]] += total - sum(grams[i] for i in share)
     for (house, date, grade, _w), g in zip(plan, grams, strict=True):
         services.harvest_record(
             house=house, date=date, grams=g, grade=grade, picked_by="北马村采菇组"
@@ -135,9 +148,24 @@ def _past_readings(park: Park, now: dt.datetime) -> int:
             sensor.current_value = rows[-1].value
             sensor.current_at = rows[-1].ts
             sensor.save(update_fields=["current_value", "current_at"])
+        rows += _season_readings(window, result.temp_c, result.rh_pct, sensors, step)
     Reading.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     rollups.rollup_readings()  # the house chart's longer ranges read the rollups
     return len(rows)
+
+
+def _season_readings(
+    window: WeatherTrace, temps: np.ndarray, rhs: np.ndarray, sensors: dict[str, Sensor], step: int
+) -> list[Reading]:
+    """The model's days before the live start at their own 2020 times (every ``step``
+    minutes), so the season's figures (the scorecard's share of time in band for the demo's
+    2020 period) are computed from readings of that period, not from today's."""
+    rows = []
+    for key, values in (("air_temp", temps), ("air_rh", rhs)):
+        for j in range(0, min(len(values), len(window.t)), step):
+            ts = dt.datetime.fromtimestamp(float(window.t[j]), CST)
+            rows.append(Reading(sensor=sensors[key], ts=ts, value=round(float(values[j]), 2)))
+    return rows
 
 
 def start(ctx: DemoContext) -> list[Callable[[], None]]:

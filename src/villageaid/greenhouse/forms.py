@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from villageaid.core import bounds
+from villageaid.core import bounds, units
 from villageaid.greenhouse.models import Harvest, House
 
 
@@ -31,7 +31,7 @@ class HarvestForm(forms.Form):
 
     @property
     def grams(self) -> int:
-        return int((self.cleaned_data["jin"] * 500).to_integral_value())
+        return units.grams_from_jin(self.cleaned_data["jin"])
 
 
 class OverrideForm(forms.Form):

@@ -3,13 +3,15 @@ commands sent to actuators (INTERFACES 4)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villageaid.core import bounds
+from villageaid.core import bounds, units
 from villageaid.core.models import Area
 
 
@@ -157,6 +159,8 @@ class Harvest(models.Model):
     grams = models.PositiveIntegerField(_("重量（克）"), validators=bounds.GRAMS.validators())
     picked_by = models.CharField(_("采摘人"), max_length=100, blank=True)
     note = models.CharField(_("备注"), max_length=255, blank=True)
+    # Optional; JPEG/PNG/WebP of at most services.HARVEST_PHOTO_MAX_BYTES (checked there).
+    photo = models.FileField(_("照片"), upload_to="greenhouse/harvests/%Y/", blank=True)
     area_path = models.CharField(
         max_length=255, db_index=True, editable=False, help_text=_("园区所在村的路径")
     )
@@ -171,8 +175,8 @@ class Harvest(models.Model):
         return f"{self.house_id} {self.date} {self.grade} {self.grams}g"
 
     @property
-    def jin(self) -> float:
-        return self.grams / 500
+    def jin(self) -> Decimal:
+        return units.jin(self.grams)
 
 
 class StageProfile(models.Model):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.core import access, audit, bounds, roles
 from villageaid.core.errors import ServiceError
@@ -25,7 +28,27 @@ from villageaid.greenhouse.models import (
 )
 from villageaid.greenhouse.overrides import validate_override
 
-GRAMS_PER_JIN = 500
+# What a harvest record sets off downstream, inside its own transaction (sales registers
+# its lot intake in SalesConfig.ready): a refusal there undoes the record. The greenhouse
+# imports no downstream app; each hook is called as hook(harvest=..., actor=...).
+HARVEST_HOOKS: list[Callable[..., Any]] = []
+HARVEST_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# The image types a phone sends, by their first bytes (the name and the browser's
+# content type prove nothing).
+_PHOTO_MAGIC = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"RIFF": "webp"}
+
+
+def _photo_kind(photo: UploadedFile) -> str:
+    """The photo's type from its first bytes, refusing what is too large or not an image."""
+    if photo.size is None or photo.size > HARVEST_PHOTO_MAX_BYTES:
+        raise ServiceError(_("照片不能超过 5 MB"), code="photo_too_large")
+    photo.seek(0)
+    head = photo.read(12)
+    photo.seek(0)
+    for magic, kind in _PHOTO_MAGIC.items():
+        if head.startswith(magic) and (kind != "webp" or head[8:12] == b"WEBP"):
+            return kind
+    raise ServiceError(_("照片只能是 JPEG、PNG 或 WebP 图片"), code="photo_type")
 
 
 def _require_edit(actor: Any, area_path: str) -> None:
@@ -44,15 +67,18 @@ def harvest_record(
     picked_by: str = "",
     note: str = "",
     actor: Any = None,
+    photo: UploadedFile | None = None,
 ) -> Harvest:
-    """Record one pick; ``area_path`` is copied from the house's park."""
+    """Record one pick (and its optional photo); ``area_path`` is copied from the house's
+    park. The :data:`HARVEST_HOOKS` run in the same transaction (sales: the lot)."""
     _require_edit(actor, house.park.area_path)
     if grams <= 0:
-        raise ServiceError("采收重量必须大于零", code="harvest_weight")
+        raise ServiceError(_("采收重量必须大于零"), code="harvest_weight")
     bounds.ensure(bounds.GRAMS, grams)
     bounds.ensure(bounds.check_past_date, date)
     if grade not in Harvest.Grade.values:
-        raise ServiceError(f"未知的等级: {grade}", code="harvest_grade")
+        raise ServiceError(_("未知的等级：%(grade)s") % {"grade": grade}, code="harvest_grade")
+    kind = _photo_kind(photo) if photo is not None else ""
     with transaction.atomic():
         harvest = Harvest.objects.create(
             house=house,
@@ -69,6 +95,10 @@ def harvest_record(
             obj=harvest,
             after={"house": house.pk, "date": date.isoformat(), "grade": grade, "grams": grams},
         )
+        if photo is not None:
+            harvest.photo.save(f"harvest-{harvest.pk}.{kind}", photo, save=True)
+        for hook in HARVEST_HOOKS:
+            hook(harvest=harvest, actor=actor)
     return harvest
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, roles, units
 from villageaid.core.errors import ServiceError
 from villageaid.greenhouse import selectors, services
 from villageaid.greenhouse.forms import HarvestForm, OverrideForm
@@ -187,6 +187,6 @@ def harvest_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "recent": recent,
-        "total_jin": selectors.harvest_total_grams(request.user) / 500,
+        "total_jin": units.jin(selectors.harvest_total_grams(request.user)),
     }
     return render(request, "greenhouse/harvest.html", context)

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from villageaid.core import units
+
 Value = int | Decimal | float | None
 Compute = Callable[[str, dt.date, dt.date], Value]
 
@@ -51,7 +53,7 @@ def figure(
 
 
 def _jin(grams: int | None) -> Decimal:
-    return (Decimal(grams or 0) / 500).quantize(Decimal("0.01"))
+    return units.jin(grams)
 
 
 def _money(amount: Decimal | None) -> Decimal:

@@ -7,14 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from villageaid.core import access, bounds, roles
+from villageaid.core import access, bounds, roles, units
 from villageaid.core.errors import ServiceError
 from villageaid.core.paging import ApiPagination
 from villageaid.sales import selectors, services
-from villageaid.sales.models import GRAMS_PER_JIN, Lot, Order
+from villageaid.sales.models import Lot, Order
 
 router = Router(tags=["sales"])
 MODULE = roles.Module.SALES
@@ -89,10 +90,13 @@ class LotOut(Schema):
 
 
 def _grams(quantity_jin: Decimal) -> int:
-    grams = quantity_jin * GRAMS_PER_JIN
-    if grams <= 0 or grams != grams.to_integral_value():
-        raise ServiceError("数量须为正数，精确到克", code="invalid_quantity")
-    return int(grams)
+    try:
+        grams = units.grams_from_jin(quantity_jin, exact=True)
+    except units.UnitError:
+        grams = 0
+    if grams <= 0:
+        raise ServiceError(_("数量须为正数，精确到克"), code="invalid_quantity")
+    return grams
 
 
 @router.post("/orders", response={201: OrderOut})

@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from villageaid.core import units
 from villageaid.core.demo import BEIMA, DemoContext
 from villageaid.core.models import Area
 from villageaid.sales import services
@@ -44,25 +45,6 @@ def _at(day: int, hour: int, minute: int = 0, month: int = 4) -> dt.datetime:
     return dt.datetime(2020, month, day, hour, minute, tzinfo=TZ)
 
 
-def _products() -> dict[str, Product]:
-    rows = {
-        "morel-fresh-a": ("鲜羊肚菌（一级）", "A", "90.00", 7),
-        "morel-fresh-b": ("鲜羊肚菌（二级）", "B", "80.00", 7),
-    }
-    made = {}
-    for code, (name, grade, price, shelf) in rows.items():
-        made[code], _ = Product.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "grade": grade,
-                "price_per_jin": Decimal(price),
-                "shelf_life_days": shelf,
-            },
-        )
-    return made
-
-
 def _prices(products: dict[str, Product]) -> None:
     table = {
         ("morel-fresh-a", "livestream"): "90.00",
@@ -81,16 +63,12 @@ def _prices(products: dict[str, Product]) -> None:
         )
 
 
-def _lot(village: Area, product: Product, code: str, day: int, jin: int) -> Lot:
-    return services.lot_create(
-        village=village,
-        product=product,
-        harvest_date=dt.date(2020, 4, day),
-        grams=jin * 500,
-        cost_per_jin=Decimal("30.00"),
-        code=code,
-        actor=None,
-    )
+def _day_lot(village: Area, product: Product, day: int) -> Lot:
+    """The lot the park's harvest records of that April day made (greenhouse demo)."""
+    code = services.lots.day_lot_code(village, dt.date(2020, 4, day), product)
+    lot = Lot.objects.get(code=code)
+    Lot.objects.filter(pk=lot.pk).update(cost_per_jin=Decimal("30.00"))
+    return lot
 
 
 def _paid(order: Order, method: str, reference: str, at: dt.datetime) -> None:
@@ -99,10 +77,10 @@ def _paid(order: Order, method: str, reference: str, at: dt.datetime) -> None:
 
 def _live_stream(village: Area, product: Product) -> None:
     """1,100 jin in one hour: 600 jin in 1–3 jin bags at 90, 500 jin in 5-jin boxes at 88."""
-    lot = _lot(village, product, "BM-20200408-A", 8, 1300)
+    lot = _day_lot(village, product, 8)  # every house picked first grade on 8 April
     session = services.live_session_open(
         lot=lot,
-        grams_quota=1100 * 500,
+        grams_quota=units.grams_from_jin(1100),
         title="“礼尚威海”田间直播卖羊肚菌",
         actor=None,
         at=LIVE_START,
@@ -120,7 +98,7 @@ def _live_stream(village: Area, product: Product) -> None:
         order = services.order_place(
             lot=lot,
             channel="livestream",
-            grams=size * 500,
+            grams=units.grams_from_jin(size),
             customer=None,
             idempotency_key=f"demo-live-{n:04d}",
             actor=None,
@@ -135,17 +113,19 @@ def _live_stream(village: Area, product: Product) -> None:
 
 
 def _staff_and_platforms(village: Area, product: Product) -> None:
-    """32 staff of the city office buy 5 jin each; Meituan and JD listings take quotas."""
-    lot = _lot(village, product, "BM-20200410-A", 10, 700)
+    """32 staff of the city office buy 5 jin each (first expiring lot first); Meituan and
+    JD listings take quotas on the 10 April lot."""
+    lot = _day_lot(village, product, 10)
     unit = services.customer_create(
         village=village, actor=None, name="威海市农业农村局（干部职工认购）", buyer_type="staff"
     )
     for n in range(32):
         at = _at(10 + n % 8, 12, n)
-        order = services.order_place(
-            lot=lot,
+        order = services.order_place_fefo(
+            village=village,
+            product=product,
             channel="staff",
-            grams=2500,
+            grams=units.grams_from_jin(5),
             customer=unit,
             idempotency_key=f"demo-staff-{n:02d}",
             actor=None,
@@ -154,14 +134,17 @@ def _staff_and_platforms(village: Area, product: Product) -> None:
         _paid(order, "wechat", f"WX20200410{n:04d}", at)
     for channel, prefix in (("platform_meituan", "MT"), ("platform_jd", "JD")):
         services.quota_set(
-            lot=lot, channel=services.channel_get(channel), grams=100 * 500, actor=None
+            lot=lot,
+            channel=services.channel_get(channel),
+            grams=units.grams_from_jin(100),
+            actor=None,
         )
         for n in range(20):
-            at = _at(11 + n % 6, 9 + n % 10, n)
+            at = _at(10 + n % 5, 9 + n % 10, n)  # while the lot is fresh
             order = services.order_place(
                 lot=lot,
                 channel=channel,
-                grams=1000 * (1 + n % 3),
+                grams=units.grams_from_jin(2 * (1 + n % 3)),
                 customer=None,
                 idempotency_key=f"demo-{prefix}-{n:02d}",
                 actor=None,
@@ -171,7 +154,7 @@ def _staff_and_platforms(village: Area, product: Product) -> None:
 
 
 def _hotels(village: Area, product: Product) -> None:
-    lot = _lot(village, product, "BM-20200415-A", 15, 500)
+    """Six hotels with standing orders; each delivery is drawn first expiring first."""
     for i, (name, lat, lon) in enumerate(HOTELS):
         hotel = services.customer_create(
             village=village,
@@ -186,17 +169,18 @@ def _hotels(village: Area, product: Product) -> None:
         HotelStandingOrder.objects.create(
             customer=hotel,
             product=product,
-            grams=10 * 500,
+            grams=units.grams_from_jin(10),
             weekdays="14",
             receive_from=dt.time(7 + i % 3, 0),
             receive_until=dt.time(10 + i % 3, 0),
             area_path=village.path,
         )
         for day in (16, 20, 23, 27):
-            order = services.order_place(
-                lot=lot,
+            order = services.order_place_fefo(
+                village=village,
+                product=product,
                 channel="hotel",
-                grams=10 * 500,
+                grams=units.grams_from_jin(10),
                 customer=hotel,
                 idempotency_key=f"demo-hotel-{i}-{day}",
                 actor=None,
@@ -207,7 +191,7 @@ def _hotels(village: Area, product: Product) -> None:
 
 
 def _groups(village: Area, product: Product) -> None:
-    lot = _lot(village, product, "BM-20200415-B", 15, 400)
+    """Ten community groups order second grade on the evening of 15 April for the 16th."""
     for i, (name, lat, lon) in enumerate(GROUPS):
         group = services.group_create(
             village=village,
@@ -220,10 +204,11 @@ def _groups(village: Area, product: Product) -> None:
             lon=lon,
         )
         for n in range(8):
-            order = services.order_place(
-                lot=lot,
+            order = services.order_place_fefo(
+                village=village,
+                product=product,
                 channel="community",
-                grams=1000,
+                grams=units.grams_from_jin(2),
                 customer=group.customer,
                 group=group,
                 idempotency_key=f"demo-group-{i}-{n}",
@@ -235,10 +220,10 @@ def _groups(village: Area, product: Product) -> None:
 
 
 def load(ctx: DemoContext) -> None:
-    if Lot.objects.filter(code="BM-20200408-A").exists():
+    if Order.objects.filter(idempotency_key="demo-live-0000").exists():
         return
     village = Area.objects.get(code=BEIMA)
-    products = _products()
+    products = services.products_ensure()
     _prices(products)
     _live_stream(village, products["morel-fresh-a"])
     _staff_and_platforms(village, products["morel-fresh-a"])
@@ -250,8 +235,11 @@ def load(ctx: DemoContext) -> None:
             date=dt.date(2020, 4, day),
             depot=DEPOT,
             vehicles=2,
-            capacity_grams=150 * 500,
+            capacity_grams=units.grams_from_jin(150),
             actor=None,
             start=dt.time(6, 30),
         )
-    ctx.say(f"  销售: {Order.objects.count()} 单, {Customer.objects.count()} 个客户, 直播 1100 斤")
+    ctx.say(
+        f"  销售: {Lot.objects.count()} 个批次（来自采收记录）, {Order.objects.count()} 单, "
+        f"{Customer.objects.count()} 个客户, 直播 1100 斤"
+    )

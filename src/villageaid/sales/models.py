@@ -7,24 +7,25 @@ never go below zero, whatever code path writes it."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villageaid.core import bounds
+from villageaid.core import bounds, units
 from villageaid.core.fields import PathField
 from villageaid.core.models import Area
 from villageaid.sales.channels import CHANNELS, BuyerType
 
-GRAMS_PER_JIN = 500
+jin = units.jin  # grams shown in jin: the one conversion lives in core.units
 
 
-def jin(grams: int) -> Decimal:
-    return (Decimal(grams) / GRAMS_PER_JIN).quantize(Decimal("0.01"))
+def new_public_token() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Grade(models.TextChoices):
@@ -42,7 +43,9 @@ class Product(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     form = models.CharField(_("形态"), max_length=8, choices=Form.choices, default=Form.FRESH)
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
-    shelf_life_days = models.PositiveIntegerField(_("保质期（天）"), default=7)
+    # Set from sales/data/catalogue.json (services.lots.products_ensure), with its source.
+    shelf_life_days = models.PositiveIntegerField(_("保质期（天）"), default=5)
+    shelf_life_source = models.CharField(_("保质期依据"), max_length=300, blank=True)
     price_per_jin = models.DecimalField(
         _("标准价（元/斤）"),
         max_digits=10,
@@ -101,19 +104,26 @@ class ChannelPrice(models.Model):
 
 
 class Lot(models.Model):
+    """A day's pick of one product (form and grade) in one village: fresh lots are made
+    of harvest records (:class:`LotHarvest`), dried lots of fresh lots dried
+    (``source``). A lot never holds more than what it was made of: ``grams_initial`` is
+    the sum of its parts, ``grams_available`` never above it (CHECK constraint)."""
+
     code = models.CharField(_("批次号"), max_length=40, unique=True)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
     village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
     area_path = models.CharField(max_length=255, db_index=True, editable=False)
-    house = models.ForeignKey(
-        "greenhouse.House", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    harvest = models.OneToOneField(
-        "greenhouse.Harvest",
+    source = models.ForeignKey(
+        "self",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="lot",
+        on_delete=models.PROTECT,
+        related_name="derived",
+        verbose_name=_("原料批次"),
+    )
+    # The box label's QR code opens /p/lot/<token>/: not guessable from the lot's id.
+    public_token = models.CharField(
+        max_length=22, unique=True, editable=False, default=new_public_token
     )
     harvest_date = models.DateField(_("采收日期"), validators=[bounds.check_past_date])
     grade = models.CharField(_("等级"), max_length=1, choices=Grade.choices, default=Grade.A)
@@ -136,10 +146,18 @@ class Lot(models.Model):
             models.CheckConstraint(
                 condition=Q(grams_available__gte=0), name="sales_lot_available_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(grams_available__lte=F("grams_initial")),
+                name="sales_lot_available_within_initial",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def is_expired(self, on: dt.date | None = None) -> bool:
+        """Sold on a day before ``expires_on`` only (FEFO's "still good on that day")."""
+        return (on or timezone.localdate()) >= self.expires_on
 
     @property
     def jin_available(self) -> Decimal:
@@ -153,10 +171,37 @@ class Lot(models.Model):
         return (self.expires_on - (today or timezone.localdate())).days
 
 
+class LotHarvest(models.Model):
+    """One harvest record taken into a lot, with the grams it brought (all of it)."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="harvests")
+    harvest = models.OneToOneField(
+        "greenhouse.Harvest", on_delete=models.PROTECT, related_name="lot_entry"
+    )
+    grams = models.PositiveIntegerField(_("入库重量（克）"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("批次采收记录")
+        verbose_name_plural = _("批次采收记录")
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}<-{self.harvest_id} {self.grams}g"
+
+
 class LotAdjustment(models.Model):
-    """Shrinkage (drying out, trimming, spoilage) or a count correction."""
+    """Shrinkage (drying out, trimming, spoilage), drying into a dried lot, or a count
+    correction (never above what the lot was made of)."""
+
+    class Kind(models.TextChoices):
+        WATER_LOSS = "water_loss", _("失水")
+        TRIMMING = "trimming", _("修剪")
+        SPOILAGE = "spoilage", _("腐损")
+        DRYING = "drying", _("烘干转干品")
+        CORRECTION = "correction", _("盘点更正")
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
     grams = models.IntegerField(_("调整（克）"))
     reason = models.CharField(_("原因"), max_length=200)
     actor = models.ForeignKey(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-from villageaid.core import bounds
+from villageaid.core import bounds, units
 from villageaid.core.errors import ServiceError
 from villageaid.core.textfiles import read_csv_dicts
 
@@ -66,7 +66,9 @@ def read_export(path: Path) -> list[ExportRow]:
     rows = []
     for number, raw in enumerate(_rows(path), start=2):
         try:
-            grams = bounds.GRAMS.check(Decimal(bounds.JIN.check(_pick(raw, "quantity_jin"))) * 500)
+            grams = bounds.GRAMS.check(
+                units.grams_from_jin(bounds.JIN.check(_pick(raw, "quantity_jin")))
+            )
             amount = Decimal(bounds.AMOUNT.check(_pick(raw, "amount"))).quantize(Decimal("0.01"))
             when = dt.datetime.fromisoformat(_pick(raw, "time"))
             when = when if when.tzinfo else when.replace(tzinfo=TZ)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, clock, roles
+from villageaid.core import access, clock, roles, units
 from villageaid.core.errors import ServiceError
 from villageaid.sales import exports, selectors, services
 
@@ -69,14 +69,17 @@ def live_list(request: HttpRequest) -> HttpResponse:
 def _live_open(request: HttpRequest) -> HttpResponse:
     try:
         lot = selectors.lot_get(request.user, int(request.POST.get("lot", "0")), roles.EDIT)
-        grams = round(float(request.POST.get("quota_jin", "0")) * 500)
+        grams = units.grams_from_jin(request.POST.get("quota_jin", "0"))
         session = services.live_session_open(
             lot=lot,
             grams_quota=grams,
             title=request.POST.get("title", "").strip() or _("直播"),
             actor=request.user,
         )
-    except (ValueError, OverflowError, ServiceError) as exc:  # inf/nan jin: not a quota
+    except (
+        ValueError,
+        ServiceError,
+    ) as exc:  # UnitError is a ValueError: inf/nan/text  # inf/nan jin: not a quota
         messages.error(request, getattr(exc, "message", _("请填写批次和配额")))
         return redirect("sales-live-list")
     return redirect("sales-live", pk=session.pk)

@@ -15,7 +15,8 @@ from villageaid.core.models import AuditEvent
 from villageaid.core.roles import Role
 from villageaid.sales import selectors, services
 from villageaid.sales.models import ChannelQuota, LedgerEntry, Lot, Order
-from villageaid.sales.tests.factories import lot_in
+from villageaid.sales.services import orders
+from villageaid.sales.tests.factories import harvest_in, lot_in
 
 pytestmark = pytest.mark.django_db
 
@@ -207,11 +208,7 @@ def test_every_sales_write_checks_the_actor_in_the_service(
         lambda actor: services.order_deliver(order=order, actor=actor),
         lambda actor: services.customer_create(village=areas["village"], actor=actor, name="张"),
         lambda actor: services.lot_create(
-            village=areas["village"],
-            product=lot.product,
-            harvest_date=lot.harvest_date,
-            grams=500,
-            actor=actor,
+            harvests=[harvest_in(areas["village"], jin=1)], product=lot.product, actor=actor
         ),
     ]
     before = (AuditEvent.objects.count(), Order.objects.count(), Lot.objects.count())
@@ -273,7 +270,7 @@ def test_locked_step_refuses_what_a_stale_early_read_let_through(
     the quota's CHECK decide, and a refusal rolls back the order and its audit row."""
     lot = lot_in(areas["village"], jin=10)  # 5,000 g
     services.quota_set(lot=lot, channel=services.channel_get("hotel"), grams=2000, actor=None)
-    stale = services._OrderContext(
+    stale = orders._OrderContext(
         grams_available=10**6,
         area_path=lot.area_path,
         quota_left=10**6,
@@ -283,8 +280,10 @@ def test_locked_step_refuses_what_a_stale_early_read_let_through(
         reserve_minutes=60,
         existing_id=None,
         existing_lot_id=None,
+        existing_fingerprint=None,
+        expires_on=lot.expires_on,
     )
-    monkeypatch.setattr(services, "_order_context", lambda *args: stale)
+    monkeypatch.setattr(orders, "_order_context", lambda *args: stale)
     audits = AuditEvent.objects.count()
     with pytest.raises(Conflict) as caught:
         services.order_place(

@@ -6,9 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from villageaid.core import units
 from villageaid.core.models import Area
 from villageaid.sales import services
-from villageaid.sales.models import GRAMS_PER_JIN
 
 
 def _lat_lon(text: str) -> tuple[float, float]:
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 date=day,
                 depot=_lat_lon(options["depot"]),
                 vehicles=options["vehicles"],
-                capacity_grams=options["capacity_jin"] * GRAMS_PER_JIN,
+                capacity_grams=units.grams_from_jin(options["capacity_jin"]),
                 start=start,
                 actor=None,
             )

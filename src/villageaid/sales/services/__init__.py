@@ -1,0 +1,90 @@
+"""Writes of sales, one module per room: ``lots`` (harvest -> lot, shrinkage, drying),
+``orders`` (the one order write path, FEFO, payment, refunds, platform imports),
+``channels`` (channels, prices, quotas, live-stream hours, customers, groups),
+``deliveries`` (standing orders, delivery runs, 核销) and ``ledger`` (the collective's
+entries). Keyword-only, atomic, audited; they raise ``core.errors`` domain errors, which
+views and the API turn into answers. The public names are re-exported here."""
+
+from villageaid.sales.services._base import COMMUNITY, LIVESTREAM
+from villageaid.sales.services.channels import (
+    channel_get,
+    customer_create,
+    group_create,
+    live_session_close,
+    live_session_open,
+    price_for,
+    price_set,
+    quota_set,
+)
+from villageaid.sales.services.deliveries import (
+    StandingRun,
+    delivery_run_plan,
+    pickup_verify,
+    standing_orders_due,
+    standing_orders_place,
+)
+from villageaid.sales.services.ledger import ledger_post_cost, ledger_post_order
+from villageaid.sales.services.lots import (
+    catalogue,
+    lot_adjust,
+    lot_create,
+    lot_create_from_harvest,
+    lot_dry,
+    lot_harvested_grams,
+    on_harvest_recorded,
+    product_for,
+    products_ensure,
+)
+from villageaid.sales.services.orders import (
+    amount_for,
+    lots_fefo,
+    order_cancel,
+    order_deliver,
+    order_fingerprint,
+    order_pay,
+    order_place,
+    order_place_fefo,
+    order_refund,
+    orders_expire,
+    platform_import,
+)
+
+__all__ = [
+    "COMMUNITY",
+    "LIVESTREAM",
+    "StandingRun",
+    "amount_for",
+    "catalogue",
+    "channel_get",
+    "customer_create",
+    "delivery_run_plan",
+    "group_create",
+    "ledger_post_cost",
+    "ledger_post_order",
+    "live_session_close",
+    "live_session_open",
+    "lot_adjust",
+    "lot_create",
+    "lot_create_from_harvest",
+    "lot_dry",
+    "lot_harvested_grams",
+    "lots_fefo",
+    "on_harvest_recorded",
+    "order_cancel",
+    "order_deliver",
+    "order_fingerprint",
+    "order_pay",
+    "order_place",
+    "order_place_fefo",
+    "order_refund",
+    "orders_expire",
+    "pickup_verify",
+    "platform_import",
+    "price_for",
+    "price_set",
+    "product_for",
+    "products_ensure",
+    "quota_set",
+    "standing_orders_due",
+    "standing_orders_place",
+]
