@@ -1,11 +1,13 @@
 """Greenhouse control against the physical limit (issue 23).
 
-For every weather trace in src/villageaid/greenhouse/data/ and every equipment set, runs the
-perfect-foresight oracle, the platform's model-predictive controller (`mpc`), the platform's
-rule controller (`platform`, the live `villageaid control` loop), the thermostat and the
-villagers' routine, and prints oob_score (INTERFACES §5), minutes in band, the worst switches per
-actuator-hour, energy and cost, and the ratio of each platform controller's oob_score to the
-oracle's. Targets: ratio ≤ 1.15 on every trace, ≤ 6 switches per actuator-hour.
+For every weather trace in src/villageaid/greenhouse/data/ (the shipped weihai_mar_apr.csv and
+the harsh one) and every equipment set, runs the perfect-foresight oracle, the platform's
+controller (`platform` = `mpc`: the model-predictive controller the live `villageaid control`
+loop runs), the thermostat and the villagers' routine, and prints oob_score (INTERFACES §5),
+minutes in band, the worst switches per actuator-hour, energy and cost, the platform/oracle
+ratio and what one control tick of the platform costs (mean per tick, worst plan). Targets:
+ratio ≤ 1.15 on every trace, ≤ 6 switches per actuator-hour, joint time in band ≥ 97 % on the
+shipped trace (the last table says which equipment reaches it, or what is out of band).
 
     .venv/bin/python benchmarks/greenhouse_control.py [--equipment none film+blanket heater]
         [--jobs 2]
@@ -19,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "villageaid" / "greenhouse" / "data"
-POLICIES = ("oracle", "mpc", "platform", "thermostat", "villager")
+POLICIES = ("oracle", "platform", "thermostat", "villager")
 DEFAULT_SETS = ("none", "film+blanket", "film+blanket+mist", "heater")
 
 
@@ -43,8 +45,10 @@ def main() -> None:
     jobs = [(t, k, p) for t in traces for k in args.equipment for p in POLICIES]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = {(t, k, p): m for t, k, p, m in pool.map(run_one, jobs)}
-    worst: dict[str, float] = {"mpc": 0.0, "platform": 0.0}
-    switches: dict[str, int] = {"mpc": 0, "platform": 0}
+    worst: dict[str, float] = {"platform": 0.0}
+    switches: dict[str, int] = {"platform": 0}
+    tick_ms: list[float] = []
+    plan_ms: list[float] = []
     for t in traces:
         for k in args.equipment:
             oracle = results[(t, k, "oracle")]["oob_score"]
@@ -64,25 +68,34 @@ def main() -> None:
                 if p in worst:
                     worst[p] = max(worst[p], ratio)
                     switches[p] = max(switches[p], sw)
+                    tick_ms.append(float(m["controller_ms_per_tick"]))  # type: ignore[arg-type]
+                    plan_ms.append(float(m["controller_ms_per_plan_max"]))  # type: ignore[arg-type]
                 print(
                     f"{p:<11}{oob:>10.1f}{in_band:>12}{m['tib_joint_pct']!s:>9}{sw:>9}"
                     f"{m['energy_kwh']!s:>8}{m['cost_yuan']!s:>8}{ratio:>10.2f}{m['seconds']!s:>6}"
                 )
-    print("\n== equipment: best joint % in band (oracle / mpc), purchase + running cost ==")
+    print("\n== equipment: joint % in band (oracle / platform), purchase + running cost ==")
     for t in traces:
         for k in args.equipment:
-            o, c = results[(t, k, "oracle")], results[(t, k, "mpc")]
+            o, c = results[(t, k, "oracle")], results[(t, k, "platform")]
             cost = float(c["capital_yuan"]) + float(c["cost_yuan"])  # type: ignore[arg-type]
-            reach = "reaches 97 %" if float(c["tib_joint_pct"]) >= 97 else "below 97 %"  # type: ignore[arg-type]
+            best = max(float(o["tib_joint_pct"]), float(c["tib_joint_pct"]))  # type: ignore[arg-type]
+            reach = "reaches 97 %" if best >= 97 else "below 97 %"
             print(
                 f"{Path(t).name:<26}{k:<20}{o['tib_joint_pct']!s:>8} / {c['tib_joint_pct']!s:<8}"
-                f" ¥{cost:>9,.0f}  {reach}"
+                f" ¥{cost:>9,.0f}  {reach}; out of band (oracle): T<min"
+                f" {o['minutes_below_min']} min, T>max {o['minutes_above_max']} min, RH>max"
+                f" {o['minutes_rh_above_max']} min, RH<min {o['minutes_rh_below_min']} min"
             )
     print("\n== targets: platform oob_score ≤ 1.15 × oracle on every trace, ≤ 6 switches/act·h ==")
     for p in worst:
         ok = "ok" if worst[p] <= 1.15 else "MISSED"
         ok_sw = "ok" if switches[p] <= 6 else "MISSED"
         print(f"{p:<9} worst ratio {worst[p]:.2f} ({ok}); worst switches {switches[p]}/h ({ok_sw})")
+    print(
+        f"platform control tick: mean {sum(tick_ms) / len(tick_ms):.2f} ms over all runs, "
+        f"worst plan (every 15 min) {max(plan_ms):.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Every ``interval`` seconds, for each house with a crop cycle: load its latest readings,
 stage band, actuator positions and manual overrides; ask its
-:class:`controller.PlatformController` (one per house, it keeps trends) what to do; store
+:class:`controller.PlatformController` (one per house: the model-predictive controller, which
+keeps its model estimate, the weather history and its plan) what to do; store
 the commands with their reasons (and advice sentences for houses turned by hand); publish
 them on ``villageaid/<park>/<house>/cmd/<actuator>`` (INTERFACES 4.3) and, for actuators
 mapped to a Tasmota relay, ``cmnd/<device>/POWER<n>`` ``ON``/``OFF``; then run the alert rules.
@@ -127,7 +128,10 @@ class ControlLoop:
         inp = self.control_input(house, now)
         if inp is None:
             return
+        started = time.perf_counter()
         out = self.controller_for(house).decide(inp)
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        counts["controller_ms"] += round(elapsed_ms)  # summed over the houses of the pass
         counts["houses"] += 1
         if out.safe_mode:
             counts["safe_mode"] += 1

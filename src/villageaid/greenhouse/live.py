@@ -232,10 +232,9 @@ def start_park(
     )
     stops.append(_thread("demo-listener", lambda stop: listener.listen(options, ready, stop)))
     ready.wait(10)
-    settings = ControllerSettings(
-        min_hold=dt.timedelta(seconds=600.0 / speed),
-        reverse_hold=dt.timedelta(seconds=1800.0 / speed),
-    )
+    # the controller plans on the model's clock (15 simulated minutes); its minimum hold and
+    # staleness are wall-clock, so the hold is scaled down with the physics
+    settings = ControllerSettings(min_hold=dt.timedelta(seconds=600.0 / speed), speed=speed)
 
     def control_loop(stop: threading.Event) -> None:
         client = control.mqtt_publisher(as_user(broker.CONTROL), "demo-control", mqtt_version=311)

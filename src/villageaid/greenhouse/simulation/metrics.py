@@ -80,6 +80,11 @@ def compute_metrics(
         "tib_rh_pct": pct(in_rh),
         "tib_joint_pct": pct(joint),
         "minutes_out_of_band": int(minutes - joint.sum()),
+        # which side of which band the out-of-band minutes were on
+        "minutes_below_min": int((temp < band.temp_min_c).sum()),
+        "minutes_above_max": int((temp > band.temp_max_c).sum()),
+        "minutes_rh_below_min": int((rh < band.rh_min_pct).sum()),
+        "minutes_rh_above_max": int((rh > band.rh_max_pct).sum()),
         "kh_above_max": round(float(np.clip(temp - band.temp_max_c, 0, None).sum()) / 60.0, 3),
         "kh_below_min": round(float(np.clip(band.temp_min_c - temp, 0, None).sum()) / 60.0, 3),
         "rh_hours_below_min": round(float(np.clip(band.rh_min_pct - rh, 0, None).sum()) / 60.0, 3),

@@ -140,6 +140,18 @@ class BatchModel:
         st["temp"] = t_end + cond * heat_per_kg
 
 
+@dataclass(frozen=True)
+class Prediction:
+    """What the chosen plan's rollout expects over the horizon (for the command reasons)."""
+
+    hours: float
+    temp_min_c: float
+    temp_max_c: float
+    rh_min_pct: float
+    rh_max_pct: float
+    oob_score: float
+
+
 def oob_rate(temp: np.ndarray, rh: np.ndarray, band: StageBand) -> np.ndarray:
     """Instantaneous oob score per hour: K outside the band + RH points outside / 5."""
     k = np.maximum(temp - band.temp_max_c, 0.0) + np.maximum(band.temp_min_c - temp, 0.0)
@@ -177,15 +189,15 @@ class RecedingHorizon:
         }
         self._n = n
         self._heat_kw = equipment.heater_kw
+        self.last_prediction: Prediction | None = None
 
     def _rule(self, st: dict[str, np.ndarray], ghi: float) -> dict[str, np.ndarray]:
-        """The continuation after the first interval: a plain feedback rule."""
+        """The continuation after the first interval: a plain feedback rule on the stage
+        table's band and its vent-opening threshold (stages.py)."""
         b = self.band
         temp = st["temp"]
         rh = 100.0 * st["x"] / _sat_x(temp)
-        vent = np.where(
-            temp > b.temp_max_c - 1.0, 40.0, np.where(temp > b.temp_max_c - 3.0, 10.0, 0.0)
-        )
+        vent = np.where(temp > b.temp_max_c - 1.0, 40.0, np.where(temp > b.vent_open_c, 10.0, 0.0))
         vent = np.where((rh > b.rh_max_pct - 1.0) & (temp > b.temp_min_c + 2.0), 15.0, vent)
         mist = np.where(
             rh < b.rh_min_pct + 8.0, 60.0, np.where(rh < b.rh_min_pct + 12.0, 30.0, 0.0)
@@ -211,6 +223,8 @@ class RecedingHorizon:
         steps = min(len(weather.temp_c), self.horizon // self.step)
         first = self.interval // self.step
         cost = np.zeros(n)
+        lo_t, hi_t = np.full(n, np.inf), np.full(n, -np.inf)
+        lo_rh, hi_rh = np.full(n, np.inf), np.full(n, -np.inf)
         for i in range(steps):
             w = (
                 float(weather.temp_c[i]),
@@ -223,4 +237,18 @@ class RecedingHorizon:
             rh = 100.0 * st["x"] / _sat_x(st["temp"])
             cost += oob_rate(st["temp"], rh, self.band) * dt / 3600.0
             cost += ENERGY_WEIGHT * np.where(act["heat"], self._heat_kw, 0.0) * dt / 3600.0
-        return self.actions[int(np.argmin(cost))]
+            np.minimum(lo_t, st["temp"], out=lo_t)
+            np.maximum(hi_t, st["temp"], out=hi_t)
+            np.minimum(lo_rh, rh, out=lo_rh)
+            np.maximum(hi_rh, rh, out=hi_rh)
+        best = int(np.argmin(cost))
+        if steps:
+            self.last_prediction = Prediction(
+                hours=steps * self.step / 60.0,
+                temp_min_c=float(lo_t[best]),
+                temp_max_c=float(hi_t[best]),
+                rh_min_pct=float(lo_rh[best]),
+                rh_max_pct=float(hi_rh[best]),
+                oob_score=float(cost[best]),
+            )
+        return self.actions[best]

@@ -7,16 +7,19 @@ simulated minute. Adding one means copying a sibling and adding it to the regist
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import ClassVar, Protocol
 
 from villageaid.greenhouse.controller import (
+    BLANKET,
     FAN,
+    HEATER,
     MIST,
     SHADE,
     VENT,
     ActuatorPositions,
     ControlInput,
+    ControllerSettings,
     PlatformController,
     Reading,
 )
@@ -104,14 +107,20 @@ class ThermostatPolicy:
 
 
 class PlatformPolicy:
-    """The project's controller (`villageaid.greenhouse.controller.PlatformController`)."""
+    """The project's controller (`villageaid.greenhouse.controller.PlatformController`): the
+    model-predictive controller the live `villageaid control` loop runs, built with the run's
+    equipment, house parameters and the park's forecast file when one is given."""
 
     name = "platform"
 
-    def __init__(self) -> None:
-        self.controller = PlatformController()
+    def __init__(self, context: PolicyContext | None = None) -> None:
+        context = context or PolicyContext()
+        self.controller = PlatformController(
+            ControllerSettings(
+                equipment=context.equipment, params=context.params, forecast=context.forecast
+            )
+        )
         self._targets = ActuatorTargets()
-        self._day: date | None = None
 
     def decide(self, obs: Observation) -> ActuatorTargets:
         now = obs.now
@@ -119,15 +128,18 @@ class PlatformPolicy:
         def r(value: float) -> Reading:
             return Reading(value, now)
 
+        t = self._targets
         out = self.controller.decide(
             ControlInput(
                 now=now,
                 band=obs.band,
                 actuators=ActuatorPositions(
                     vent_pct=obs.actuators.vent_pct,
-                    mist_s=self._targets.mist_s,
-                    shade_on=self._targets.shade_on,
-                    fan_on=self._targets.fan_on,
+                    mist_s=t.mist_s,
+                    shade_on=t.shade_on,
+                    fan_on=t.fan_on,
+                    heater_on=t.heater_on,
+                    blanket_on=t.blanket_on,
                 ),
                 air_temp=r(obs.air_temp_c),
                 air_rh=r(obs.rh_pct),
@@ -138,18 +150,24 @@ class PlatformPolicy:
                 outdoor_ghi=r(obs.outdoor.ghi_wm2),
             )
         )
-        t = self._targets
-        vent, mist, shade, fan = t.vent_pct, t.mist_s, t.shade_on, t.fan_on
+        values = {
+            VENT: t.vent_pct,
+            MIST: t.mist_s,
+            SHADE: float(t.shade_on),
+            FAN: float(t.fan_on),
+            HEATER: float(t.heater_on),
+            BLANKET: float(t.blanket_on),
+        }
         for cmd in out.commands:
-            if cmd.actuator == VENT:
-                vent = cmd.value
-            elif cmd.actuator == MIST:
-                mist = cmd.value
-            elif cmd.actuator == SHADE:
-                shade = bool(cmd.value)
-            elif cmd.actuator == FAN:
-                fan = bool(cmd.value)
-        self._targets = ActuatorTargets(vent_pct=vent, mist_s=mist, shade_on=shade, fan_on=fan)
+            values[cmd.actuator] = cmd.value
+        self._targets = ActuatorTargets(
+            vent_pct=values[VENT],
+            mist_s=values[MIST],
+            shade_on=bool(values[SHADE]),
+            fan_on=bool(values[FAN]),
+            heater_on=bool(values[HEATER]),
+            blanket_on=bool(values[BLANKET]),
+        )
         return self._targets
 
 
@@ -158,17 +176,20 @@ POLICIES: dict[str, type[Policy]] = {
     ThermostatPolicy.name: ThermostatPolicy,
     PlatformPolicy.name: PlatformPolicy,
 }
-# policies that need the run's context (weather, equipment) to be built
-CONTEXT_POLICIES = ("oracle", "mpc")
+# policies that need the run's context (weather, equipment, forecast) to be built; `mpc` is the
+# name issue 23 gave the model-predictive controller, which is now the platform's own
+CONTEXT_POLICIES = ("oracle", "mpc", "platform")
 
 
 def make_policy(name: str, context: PolicyContext | None = None) -> Policy:
-    if name in CONTEXT_POLICIES:
-        from villageaid.greenhouse.simulation.oracle import make_planned_policy
+    if name == "oracle":
+        from villageaid.greenhouse.simulation.oracle import OraclePolicy
 
-        return make_planned_policy(name, context or PolicyContext())
+        return OraclePolicy(context or PolicyContext())
+    if name in ("platform", "mpc"):
+        return PlatformPolicy(context)
     try:
         return POLICIES[name]()
     except KeyError:
-        known = ", ".join((*POLICIES, *CONTEXT_POLICIES))
+        known = ", ".join(dict.fromkeys((*POLICIES, *CONTEXT_POLICIES)))
         raise ValueError(f"unknown policy {name!r}; known policies: {known}") from None

@@ -132,6 +132,14 @@ def run_trace(
     metrics["vent_strokes"] = round(float(np.abs(np.diff(vents)).sum()) / 200.0, 1)
     metrics["max_switches_per_actuator_hour"] = max_switches_per_hour(switch_log)
     metrics.update(energy_and_cost(model, kit, n))
+    controller = getattr(policy, "controller", None)
+    if controller is not None and controller.ticks:
+        # what one control tick costs (the live loop runs one per house per minute)
+        plans = controller.plan_seconds or [0.0]
+        metrics["controller_ms_per_tick"] = round(
+            1000 * controller.tick_seconds / controller.ticks, 2
+        )
+        metrics["controller_ms_per_plan_max"] = round(1000 * max(plans), 1)
     return SimulationResult(metrics, temps, rhs, vents, model)
 
 

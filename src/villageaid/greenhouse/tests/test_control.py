@@ -38,10 +38,13 @@ def _hot_house(areas: dict[str, Any], *, motors: bool, code: str = "h1") -> Hous
     house.save()
     services.crop_cycle_start(house=house, stage="fruiting")
     now = timezone.now()
-    sensor_for(house, "air_temp", current_value=17.5, current_at=now)
+    # above the fruiting band's 18 °C, cooler outside: whatever the hour, the plan opens the sides
+    sensor_for(house, "air_temp", current_value=21.0, current_at=now)
     sensor_for(house, "air_rh", current_value=70.0, current_at=now)
-    Actuator.objects.create(house=house, kind="vent", has_motor=motors)
-    Actuator.objects.create(house=house, kind="mist", has_motor=motors, device="tasx", relay=2)
+    sensor_for(house, "outdoor_temp", current_value=10.0, current_at=now)
+    sensor_for(house, "outdoor_rh", current_value=60.0, current_at=now)
+    Actuator.objects.create(house=house, kind="vent", has_motor=motors, device="tasx", relay=2)
+    Actuator.objects.create(house=house, kind="mist", has_motor=motors)
     return house
 
 
@@ -51,14 +54,15 @@ def test_warm_dry_house_gets_vent_and_mist_commands_published(areas: dict[str, A
     recorder = _Recorder()
     counts = ControlLoop(publisher=recorder).run_once()
     commands = {c.actuator: c for c in Command.objects.filter(house=house)}
-    assert set(commands) >= {"vent", "mist"}
+    assert "vent" in commands
     assert all(c.reason and c.sent for c in commands.values())
     topics = dict(recorder.sent)
-    payload = json.loads(topics[f"villageaid/{house.park.code}/h1/cmd/mist"])
-    assert payload["action"] == "set" and payload["unit"] == "s/min" and payload["value"] > 0
+    payload = json.loads(topics[f"villageaid/{house.park.code}/h1/cmd/vent"])
+    assert payload["action"] == "set" and payload["unit"] == "%" and payload["value"] > 0
     assert topics["cmnd/tasx/POWER2"] == "ON"
-    assert Actuator.objects.get(house=house, kind="mist").position == payload["value"]
+    assert Actuator.objects.get(house=house, kind="vent").position == payload["value"]
     assert counts["published"] == len(recorder.sent)
+    assert counts["controller_ms"] >= 0 and counts["houses"] == 1
     assert not Advice.objects.exists()
 
 
@@ -69,7 +73,7 @@ def test_hand_turned_house_gets_advice_and_nothing_published(areas: dict[str, An
     ControlLoop(publisher=recorder).run_once()
     assert recorder.sent == []
     texts = list(Advice.objects.filter(house=house).values_list("text", flat=True))
-    assert any("卷膜" in t or "喷雾" in t for t in texts), texts
+    assert any("卷膜" in t for t in texts), texts
 
 
 @pytest.mark.django_db
@@ -86,7 +90,7 @@ def test_override_is_respected(areas: dict[str, Any], tech: Any) -> None:
 def test_stale_data_gives_safe_state_and_an_alert(areas: dict[str, Any]) -> None:
     house = _hot_house(areas, motors=True)
     old = timezone.now() - dt.timedelta(minutes=30)
-    house.sensors.update(current_at=old)
+    house.sensors.filter(key__startswith="air").update(current_at=old)
     Actuator.objects.filter(house=house, kind="mist").update(position=30)
     counts = ControlLoop(publisher=_Recorder()).run_once()
     assert counts["safe_mode"] == 1
@@ -127,12 +131,11 @@ def test_control_command_publishes_through_mosquitto(areas: dict[str, Any]) -> N
         assert subscribed.wait(10)
         call_command("control", once=True, client_id=f"test-control-{tag}")
         deadline = timezone.now() + dt.timedelta(seconds=10)
-        while len(received) < 3 and timezone.now() < deadline:
+        while len(received) < 2 and timezone.now() < deadline:
             threading.Event().wait(0.1)
     finally:
         client.disconnect()
         client.loop_stop()
     topics = {t for t, _p in received}
-    assert f"villageaid/p{tag}/h1/cmd/mist" in topics
     assert f"villageaid/p{tag}/h1/cmd/vent" in topics
     assert ("cmnd/tasx/POWER2", b"ON") in received

@@ -1,4 +1,5 @@
-"""The platform controller: safe state on stale data, manual overrides, staged vent moves."""
+"""The platform controller (model-predictive): safe state on stale data, manual overrides,
+plans held for 15 minutes, misting, heater and blanket only when installed."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from datetime import datetime, timedelta
 from villageaid.greenhouse.controller import (
     ActuatorPositions,
     ControlInput,
+    ControllerSettings,
     ManualOverride,
     PlatformController,
     Reading,
 )
+from villageaid.greenhouse.simulation.equipment import equipment_set
 from villageaid.greenhouse.simulation.weather import CST
 from villageaid.greenhouse.stages import stage_band
 
@@ -25,6 +28,7 @@ def _input(
     now: datetime = NOW,
     actuators: ActuatorPositions | None = None,
     overrides: tuple[ManualOverride, ...] = (),
+    outdoor: tuple[float, float] = (10.0, 60.0),
 ) -> ControlInput:
     return ControlInput(
         now=now,
@@ -32,7 +36,8 @@ def _input(
         actuators=actuators or ActuatorPositions(vent_pct=20.0, mist_s=60.0),
         air_temp=Reading(temp, now - age),
         air_rh=Reading(rh, now - age),
-        outdoor_temp=Reading(10.0, now),
+        outdoor_temp=Reading(outdoor[0], now),
+        outdoor_rh=Reading(outdoor[1], now),
         overrides=overrides,
     )
 
@@ -77,35 +82,56 @@ def test_manual_override_is_respected_until_it_expires() -> None:
     assert _by_actuator(out)["vent"] < 80.0
 
 
-def test_vent_opens_in_small_rate_limited_steps_with_chinese_advice() -> None:
+def test_warm_house_opens_the_vent_and_holds_the_plan_with_chinese_advice() -> None:
     ctl = PlatformController()
     closed = ActuatorPositions(vent_pct=0.0)
     first = ctl.decide(_input(temp=17.5, rh=80.0, actuators=closed))
-    step = _by_actuator(first)["vent"]
-    assert 0.0 < step <= 10.0
+    opened = _by_actuator(first)["vent"]
+    assert opened > 0.0
     assert any(a.startswith("现在把两侧卷膜升到") and "厘米" in a for a in first.advice)
-    moved = ActuatorPositions(vent_pct=step)
-    again = ctl.decide(_input(temp=17.5, rh=80.0, now=NOW + timedelta(minutes=9), actuators=moved))
-    assert "vent" not in _by_actuator(again)  # minimum hold of 10 minutes
-    later = ctl.decide(_input(temp=17.5, rh=80.0, now=NOW + timedelta(minutes=10), actuators=moved))
-    assert step < _by_actuator(later)["vent"] <= 2 * step + 1e-9
+    vent = next(c for c in first.commands if c.actuator == "vent")
+    assert "未来12小时" in vent.reason and "5–18℃" in vent.reason  # the plan and the band
+    moved = ActuatorPositions(vent_pct=opened, mist_s=60.0)
+    for minute in range(1, 15):  # the plan is held until the next one, 15 minutes on
+        now = NOW + timedelta(minutes=minute)
+        again = ctl.decide(_input(temp=17.5, rh=80.0, now=now, actuators=moved))
+        assert "vent" not in _by_actuator(again)
+    assert len(ctl.plan_seconds) == 1
 
 
 def test_misting_follows_humidity() -> None:
-    dry = PlatformController().decide(_input(rh=68.0, actuators=ActuatorPositions(vent_pct=5.0)))
+    dry = PlatformController().decide(
+        _input(temp=14.0, rh=60.0, actuators=ActuatorPositions(vent_pct=5.0), outdoor=(12.0, 30.0))
+    )
     assert _by_actuator(dry)["mist"] > 0
     assert any("喷雾" in a for a in dry.advice)
-    wet = PlatformController().decide(_input(rh=84.0))  # spraying 60 s/min near saturation
-    assert _by_actuator(wet)["mist"] < 60.0  # steps down (a sudden stop collapses RH)
-    nearly_off = ActuatorPositions(vent_pct=20.0, mist_s=5.0)
-    assert (
-        _by_actuator(PlatformController().decide(_input(rh=84.0, actuators=nearly_off)))["mist"]
-        == 0.0
+    mist = next(c for c in dry.commands if c.actuator == "mist")
+    assert "湿度" in mist.reason and "65–85%" in mist.reason
+    night = datetime(2020, 4, 10, 23, 0, tzinfo=CST)
+    wet = PlatformController().decide(  # a closed house at night near saturation
+        _input(
+            temp=9.0,
+            rh=88.0,
+            now=night,
+            actuators=ActuatorPositions(mist_s=30.0),
+            outdoor=(8.0, 95.0),
+        )
     )
+    assert _by_actuator(wet)["mist"] == 0.0
 
 
-def test_cold_house_closes_vents() -> None:
-    out = PlatformController().decide(_input(temp=5.5, rh=75.0))
-    assert _by_actuator(out)["vent"] < 20.0
-    payload = out.commands[0].as_payload(NOW)
-    assert payload["action"] == "set" and payload["ts"] == NOW.isoformat()
+def test_the_heater_and_blanket_are_commanded_only_when_installed() -> None:
+    night = datetime(2020, 3, 10, 2, 0, tzinfo=CST)
+    cold = _input(temp=4.0, rh=80.0, now=night, outdoor=(-3.0, 70.0))
+    plain = PlatformController().decide(cold)
+    assert not {"heater", "blanket"} & set(_by_actuator(plain))
+    kit = equipment_set("inner_film,blanket,heater")
+    equipped = PlatformController(ControllerSettings(equipment=kit)).decide(cold)
+    assert _by_actuator(equipped).get("heater") == 1.0
+    payload = equipped.commands[0].as_payload(night)
+    assert payload["action"] == "set" and payload["ts"] == night.isoformat()
+    assert any(
+        a == "现在打开热风机（" + c.reason + "）"
+        for c in equipped.commands
+        for a in equipped.advice
+    )

@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--weather", help="CSV: ts, air_temp_c, rh_pct, wind_ms, ghi_wm2")
-        parser.add_argument("--policy", help=f"one of: {', '.join((*POLICIES, *CONTEXT_POLICIES))}")
+        names = ", ".join(dict.fromkeys((*POLICIES, *CONTEXT_POLICIES)))
+        parser.add_argument("--policy", help=f"one of: {names} (mpc = platform)")
         parser.add_argument(
             "--equipment",
             help=f"NAME[,NAME…] from --list-equipment, or a preset: {', '.join(PRESETS)}",
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--list-equipment", action="store_true", help="print the equipment catalogue (JSON)"
         )
-        parser.add_argument("--forecast", help="the park's forecast (weather CSV) for mpc")
+        parser.add_argument(
+            "--forecast", help="the park's forecast (weather CSV) for platform/mpc to plan on"
+        )
         parser.add_argument("--stage", default="fruiting", help=f"one of: {', '.join(STAGES)}")
         parser.add_argument("--report", help="also write the metrics JSON to this file")
 
