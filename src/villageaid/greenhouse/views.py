@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from villageaid.core import access, roles, units
 from villageaid.core.errors import ServiceError
+from villageaid.core.templatetags.va_time import chart_time
 from villageaid.greenhouse import selectors, services
 from villageaid.greenhouse.forms import HarvestForm, OverrideForm
 from villageaid.greenhouse.models import Actuator
@@ -52,7 +53,7 @@ def _chart(house: Any, band: Any, now: dt.datetime, hours: int = CHART_HOURS) ->
             "type": "line",
             "showSymbol": False,
             "yAxisIndex": axis,
-            "data": [[ts.isoformat(), round(v, 2)] for ts, v in points],
+            "data": [[chart_time(ts), round(v, 2)] for ts, v in points],
         }
         if band is not None:
             low, high = (

@@ -63,6 +63,12 @@ def format_time(value: Any, empty: str = "—") -> str:
     return to_local(parsed).strftime("%H:%M")
 
 
+def chart_time(value: dt.datetime) -> str:
+    """A time for a chart's time axis fed as JSON: the Asia/Shanghai wall clock without an
+    offset (``2020-02-11 14:05:00``), which ECharts shows as is on any device's time zone."""
+    return to_local(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def relative(value: Any, now: dt.datetime | None = None) -> str:
     """``刚刚`` / ``5 分钟前`` / ``2 小时前`` / ``3 天前`` (or ``… 后`` for the future),
     measured from the working date's clock."""
