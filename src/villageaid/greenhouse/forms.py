@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from villageaid.core import bounds, units
 from villageaid.greenhouse.models import Harvest, House
 
 
+class HouseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Houses by their names (with the park's), never their codes."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.park.name} · {obj.name or obj.code}"
+
+
 class HarvestForm(forms.Form):
-    house = forms.ModelChoiceField(label=_("大棚"), queryset=House.objects.none())
+    house = HouseChoiceField(label=_("大棚"), queryset=House.objects.none())
     date = bounds.PastDateField(
-        label=_("采收日期"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("采收日期"),
+        initial=timezone.localdate,  # the real day: a harvest keeps the day it was picked
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     grade = forms.ChoiceField(label=_("等级"), choices=Harvest.Grade.choices)
     jin = bounds.HARVEST_JIN.form_field(label=_("重量（斤）"))
     picked_by = forms.CharField(label=_("采摘人"), max_length=100, required=False)
     note = forms.CharField(label=_("备注"), max_length=255, required=False)
+    photo = forms.FileField(
+        label=_("照片（可选，JPEG/PNG/WebP，不超过 5 MB）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
     def __init__(self, *args: Any, houses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -253,3 +253,39 @@ def house_commands(house: House, limit: int = 30) -> QuerySet[Command]:
 
 def house_advice(house: House, limit: int = 5) -> QuerySet[Advice]:
     return house.advice.order_by("-ts", "-pk")[:limit]
+
+
+CLIMATE_DAYS_BEFORE_HARVEST = 14  # the window a lot's trace shows: the last two weeks of growth
+
+
+def harvest_trace(harvest: Harvest) -> dict[str, Any]:
+    """Where a harvest grew, for the lot's trace: its house and park, the crop cycle
+    current on the day, and the air temperature and humidity of the two weeks before
+    (min, mean, max of the chart's bucket means; ``None`` when no sensor read then)."""
+    house = harvest.house
+    end = timezone.make_aware(dt.datetime.combine(harvest.date, dt.time.max))
+    start = end - dt.timedelta(days=CLIMATE_DAYS_BEFORE_HARVEST)
+    cycle = house.cycles.filter(started__lte=end).order_by("-started").first()
+    climate: dict[str, dict[str, float] | None] = {}
+    for key in ("air_temp", "air_rh"):
+        sensor = house_sensor(house, key)
+        values = [v for _t, v in sensor_history(sensor, start, end, 56)] if sensor else []
+        climate[key] = (
+            {
+                "min": round(min(values), 1),
+                "mean": round(sum(values) / len(values), 1),
+                "max": round(max(values), 1),
+            }
+            if values
+            else None
+        )
+    band = stages.STAGES.get(cycle.stage) if cycle else None
+    stage_label = band.label_zh if band else (cycle.stage if cycle else "")
+    return {
+        "harvest": harvest,
+        "house": house,
+        "park": house.park,
+        "cycle": cycle,
+        "stage_label": stage_label,
+        **climate,
+    }

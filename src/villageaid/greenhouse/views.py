@@ -166,7 +166,7 @@ def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @access.access(MODULE, roles.EDIT)
 def harvest_new(request: HttpRequest) -> HttpResponse:
     houses = selectors.houses_visible(request.user)
-    form = HarvestForm(request.POST or None, houses=houses)
+    form = HarvestForm(request.POST or None, request.FILES or None, houses=houses)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,12 +177,13 @@ def harvest_new(request: HttpRequest) -> HttpResponse:
                 grams=form.grams,
                 picked_by=data["picked_by"],
                 note=data["note"],
+                photo=data.get("photo"),
                 actor=request.user,
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已记录采收 %(jin)s 斤") % {"jin": data["jin"]})
+            messages.success(request, _("已记录采收 %(jin)s 斤，已入库") % {"jin": data["jin"]})
             return redirect("greenhouse-harvest")
     recent = selectors.harvests_visible(request.user).order_by("-date", "-pk")[:30]
     context = {

@@ -178,3 +178,36 @@ def income_statement(
         "totals": totals,
         "net": sum(totals.values(), Decimal(0)),
     }
+
+
+def lot_trace(lot: Lot) -> dict[str, Any]:
+    """A lot back to where it grew and forward to where it went: its harvest records with
+    each house's crop cycle and climate (greenhouse selectors), the fresh lot a dried one
+    was made from, shrinkage and drying adjustments, and its orders."""
+    from villageaid.greenhouse.selectors import harvest_trace
+
+    fresh = lot.source if lot.source_id is not None else lot
+    entries = fresh.harvests.select_related("harvest__house__park").order_by("harvest__house")
+    return {
+        "lot": lot,
+        "fresh": fresh,
+        "harvests": [harvest_trace(entry.harvest) for entry in entries],
+        "harvested_jin": jin(sum(entry.grams for entry in entries)),
+        "adjustments": list(lot.adjustments.order_by("at", "pk")),
+        "derived": list(lot.derived.select_related("product")),
+    }
+
+
+def lot_orders(lot: Lot) -> QuerySet[Order]:
+    return lot.orders.select_related("channel", "customer").order_by("-created_at", "-pk")
+
+
+def lot_by_token(token: str) -> Lot:
+    """The lot a box label's QR code names (public: no area scope, no personal data shown)."""
+    from django.http import Http404
+
+    lot = Lot.objects.select_related("product", "village", "source").filter(public_token=token[:22])
+    found = lot.first()
+    if found is None:
+        raise Http404
+    return found

@@ -5,6 +5,9 @@ from villageaid.sales import views
 urlpatterns = [
     path("", views.today, name="sales-today"),
     path("lots/", views.lot_list, name="sales-lots"),
+    path("lots/<int:pk>/", views.lot_detail, name="sales-lot"),
+    path("lots/<int:pk>/label/", views.lot_label, name="sales-lot-label"),
+    path("p/lot/<str:token>/", views.lot_public, name="sales-lot-public"),
     path("live/", views.live_list, name="sales-live-list"),
     path("live/<int:pk>/", views.live_host, name="sales-live"),
     path("live/<int:pk>/counter/", views.live_counter, name="sales-live-counter"),

@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from villageaid.core import access, clock, roles, units
 from villageaid.core.errors import ServiceError
-from villageaid.sales import exports, selectors, services
+from villageaid.sales import exports, labels, selectors, services
 
 MODULE = roles.Module.SALES
 
@@ -187,3 +188,35 @@ def run_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(request.user, pk)
     stops = run.stops.prefetch_related("orders").all()
     return render(request, "sales/run_sheet.html", {"run": run, "stops": stops})
+
+
+@access.access(MODULE)
+def lot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lot's trace: back to houses, crop cycles and climate, forward to its orders."""
+    lot = selectors.lot_get(request.user, pk)
+    context = {
+        **selectors.lot_trace(lot),
+        "orders": selectors.lot_orders(lot)[:200],
+        "days_left": lot.days_left(),
+        "public_url": request.build_absolute_uri(
+            reverse("sales-lot-public", args=[lot.public_token])
+        ),
+    }
+    return render(request, "sales/lot_detail.html", context)
+
+
+@access.access(MODULE)
+def lot_label(request: HttpRequest, pk: int) -> HttpResponse:
+    """The box label: product, grade, dates, weight and the QR code of the public page."""
+    lot = selectors.lot_get(request.user, pk)
+    url = request.build_absolute_uri(reverse("sales-lot-public", args=[lot.public_token]))
+    context = {"lot": lot, "url": url, "qr_svg": labels.qr_svg(url)}
+    return render(request, "sales/lot_label.html", context)
+
+
+@access.public
+def lot_public(request: HttpRequest, token: str) -> HttpResponse:
+    """What a buyer sees after scanning the box: where and when it grew, no personal data."""
+    lot = selectors.lot_by_token(token)
+    trace = selectors.lot_trace(lot)
+    return render(request, "sales/lot_public.html", {**trace, "days_left": lot.days_left()})

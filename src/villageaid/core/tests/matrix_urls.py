@@ -202,6 +202,8 @@ DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
     ("sales-live-counter", "sales", "D", "session", False, ()),
     ("sales-group-verify", "sales", "D", "group", False, ()),
     ("sales-run", "sales", "D", "delivery", False, ()),
+    ("sales-lot", "sales", "D", "lot", False, ()),
+    ("sales-lot-label", "sales", "D", "lot", False, ()),
     ("case-worksheet", "cases", "D", "{owner}", True, ()),  # a household pk
     ("case-worksheet-pdf", "cases", "D", "{owner}", True, ()),
     ("transfer-approve", "registry", "S", "transfer", False, ()),
@@ -220,7 +222,7 @@ API_DETAILS = [
 ]
 # Pages any logged-in user opens (their profile, the landing page), and public ones.
 LOGIN_ONLY = {"profile", "home", "api:me", "api:areas"}
-PUBLIC = {"set_language", "login", "logout", "healthz", "case-declare"}
+PUBLIC = {"set_language", "login", "logout", "healthz", "case-declare", "sales-lot-public"}
 # A job is its starter's: nobody's job is the administrator's alone (checked separately).
 JOBS = {"job-detail", "api:job"}
 # Pages that only show (no POST handling): every other page has a write spec below.
@@ -264,6 +266,9 @@ GET_ONLY = frozenset(
         "sales-purchases-csv",
         "sales-purchases-xlsx",
         "sales-run",
+        "sales-lot",
+        "sales-lot-label",
+        "sales-lot-public",
         "epidemic-passages",
         "scorecard",
         "scorecard-xlsx",

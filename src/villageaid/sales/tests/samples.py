@@ -48,7 +48,23 @@ def _runs(areas: dict[str, Any]) -> dict[str, Any]:
     return {"own": {"pk": made["village"].pk}, "other": {"pk": made["neighbour"].pk}}
 
 
+def _lots(areas: dict[str, Any]) -> dict[str, Any]:
+    made = {key: lot_in(areas[key], jin=10) for key in ("village", "neighbour")}
+    return {"own": {"pk": made["village"].pk}, "other": {"pk": made["neighbour"].pk}}
+
+
+def _public_lots(areas: dict[str, Any]) -> dict[str, Any]:
+    made = {key: lot_in(areas[key], jin=10) for key in ("village", "neighbour")}
+    return {
+        "own": {"token": made["village"].public_token},
+        "other": {"token": made["neighbour"].public_token},
+    }
+
+
 SAMPLES = {
+    "sales-lot": _lots,
+    "sales-lot-label": _lots,
+    "sales-lot-public": _public_lots,
     "sales-live": _sessions,
     "sales-live-counter": _sessions,
     "sales-group-verify": _groups,
