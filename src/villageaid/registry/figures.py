@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from villageaid.core import audit
 from villageaid.core.errors import ServiceError
@@ -43,13 +44,13 @@ COUNT_LIMIT = Decimal(99)
 
 def _checked(kind: str, value: Decimal, as_of: dt.date) -> Decimal:
     if kind not in KINDS:
-        raise ServiceError("未知的项目", code="bad_kind")
+        raise ServiceError(_("未知的项目"), code="bad_kind")
     if as_of > dt.date.today():
-        raise ServiceError("日期不能晚于今天", code="future_date")
+        raise ServiceError(_("日期不能晚于今天"), code="future_date")
     limit = LIMITS.get(kind, Decimal(1) if kind in YES_NO_KINDS else COUNT_LIMIT)
     low = -limit if kind == "net_income" else Decimal(0)
     if not value.is_finite() or not low <= value <= limit:
-        raise ServiceError(f"{KINDS[kind]}超出范围", code="out_of_range")
+        raise ServiceError(_("%(item)s超出范围") % {"item": KINDS[kind]}, code="out_of_range")
     return value.quantize(Decimal("0.01"))
 
 
@@ -67,7 +68,7 @@ def household_figure_record(
     household's ``net_income_12m`` when it is the current one."""
     amount = _checked(kind, Decimal(value), as_of)
     if source not in Source.values:
-        raise ServiceError("未知的来源", code="bad_source")
+        raise ServiceError(_("未知的来源"), code="bad_source")
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         row, _created = HouseholdFigure.objects.update_or_create(
@@ -155,10 +156,10 @@ def income_record_verified(
 
     allowed = {"wage", "business", "property_income", "transfer", "production_costs"}
     if set(components) - allowed:
-        raise ServiceError("未知的收入项目", code="bad_income")
+        raise ServiceError(_("未知的收入项目"), code="bad_income")
     for amount in components.values():
         if not Decimal(amount).is_finite() or not 0 <= Decimal(amount) <= LIMITS["net_income"]:
-            raise ServiceError("收入金额超出范围", code="out_of_range")
+            raise ServiceError(_("收入金额超出范围"), code="out_of_range")
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         record, _created = IncomeRecord.objects.update_or_create(

@@ -43,7 +43,7 @@ def roster_import_stage(
         village = rosterscope.default_village(actor)
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ServiceError("只接受 XLSX、XLS 或 CSV 文件", code="bad_file")
+        raise ServiceError(_("只接受 XLSX、XLS 或 CSV 文件"), code="bad_file")
     source = io.BytesIO(content) if isinstance(content, bytes) else content
     cap = settings.ROSTER_MAX_UPLOAD_MB
     try:
@@ -62,7 +62,8 @@ def roster_import_stage(
             )
     except OSError as exc:  # a full or read-only disk: nothing is kept
         raise ServiceError(
-            f"服务器存储空间不足或不可写，名册未保存，请联系管理员（{exc.strerror}）",
+            _("服务器存储空间不足或不可写，名册未保存，请联系管理员（%(reason)s）")
+            % {"reason": exc.strerror},
             code="storage",
         ) from exc
 
@@ -147,7 +148,7 @@ def roster_import_validate(progress: Progress, *, import_id: int) -> dict[str, A
 
 def roster_import_commit(*, row: RosterImport, actor: Any) -> RosterImport:
     if row.status != RosterImport.Status.VALIDATED:
-        raise ServiceError("只有校验通过的名册才能提交", code="not_validated")
+        raise ServiceError(_("只有校验通过的名册才能提交"), code="not_validated")
     with transaction.atomic():
         row.job = job_start(
             kind="registry.roster_commit",
@@ -170,7 +171,7 @@ def roster_import_run_commit(
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     result = _parse(row, None)
     if result.rejected:
-        raise ServiceError("名册已改变，请重新校验", code="changed")
+        raise ServiceError(_("名册已改变，请重新校验"), code="changed")
     counts = registry_commit(
         households=result.households,
         persons=result.persons,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from villageaid.core import audit, pii
@@ -104,7 +105,8 @@ def registry_commit(
     unknown = {h["village_code"] for h in households} - set(villages)
     if unknown:
         raise ServiceError(
-            f"未知的行政村代码: {', '.join(sorted(unknown))}", code="unknown_village"
+            _("未知的行政村代码: %(codes)s") % {"codes": ", ".join(sorted(unknown))},
+            code="unknown_village",
         )
     counts = {
         "households_created": 0,
@@ -291,7 +293,8 @@ def _procedure_required(fields: Iterable[str]) -> ServiceError:
         str(getattr(Household._meta.get_field(f), "verbose_name", f)) for f in sorted(fields)
     )
     return ServiceError(
-        f"{names}只能通过监测帮扶程序或更正程序变更（需走程序）", code="procedure_required"
+        _("%(fields)s只能通过监测帮扶程序或更正程序变更（需走程序）") % {"fields": names},
+        code="procedure_required",
     )
 
 
@@ -303,7 +306,9 @@ def household_update(*, household: Household, actor: Any, **changes: Any) -> Hou
         raise _procedure_required(protected)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ServiceError(f"不能修改: {', '.join(sorted(unknown))}", code="not_editable")
+        raise ServiceError(
+            _("不能修改: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="not_editable"
+        )
     return _household_write(household, actor, changes, reason="edit", action="update")
 
 
@@ -315,13 +320,15 @@ def household_decide(*, household: Household, actor: Any, basis: Any, **changes:
     if label not in DECISION_BASES or getattr(basis, "pk", None) is None:
         raise _procedure_required(changes)
     if label == "cases.correction" and getattr(basis, "status", "") != "approved":
-        raise ServiceError("更正申请尚未经乡镇批准", code="correction_not_approved")
+        raise ServiceError(_("更正申请尚未经乡镇批准"), code="correction_not_approved")
     unknown = set(changes) - set(PROTECTED)
     if unknown:
-        raise ServiceError(f"不能修改: {', '.join(sorted(unknown))}", code="not_editable")
+        raise ServiceError(
+            _("不能修改: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="not_editable"
+        )
     status = changes.get("monitoring_status", household.monitoring_status)
     if status == "monitored" and not changes.get("risk_types", household.risk_types):
-        raise ServiceError("监测户至少要有一个风险类型", code="risk_required")
+        raise ServiceError(_("监测户至少要有一个风险类型"), code="risk_required")
     reason = f"{label} #{basis.pk}"
     return _household_write(household, actor, changes, reason=reason, action="decide")
 
@@ -351,9 +358,9 @@ def person_status_decide(*, person: Person, actor: Any, basis: Any, status: str)
     """A member's death or moving out, on the strength of an approved correction (11.6)."""
     label = getattr(getattr(basis, "_meta", None), "label_lower", "")
     if label != "cases.correction" or getattr(basis, "status", "") != "approved":
-        raise ServiceError("成员状态只能通过更正程序变更（需走程序）", code="procedure_required")
+        raise ServiceError(_("成员状态只能通过更正程序变更（需走程序）"), code="procedure_required")
     if status not in {"active", "deceased", "moved_out"}:
-        raise ServiceError("未知的成员状态", code="bad_status")
+        raise ServiceError(_("未知的成员状态"), code="bad_status")
     before = person.status
     with transaction.atomic():
         person.status = status

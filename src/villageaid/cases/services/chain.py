@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases.models import Case, CaseAttachment, Kind, ProcedureStep, Transition
 from villageaid.cases.services.procedures import steps_of
@@ -48,13 +49,13 @@ def step_to_act(case: Case, actor: Any, step_code: str, decision: str, reason: s
     steps = {s.code: s for s in actionable_steps(case)}
     step = steps.get(step_code or (case.step.code if case.step else ""))
     if step is None:
-        raise ServiceError("该案件当前不在这个环节", code="wrong_step")
+        raise ServiceError(_("该案件当前不在这个环节"), code="wrong_step")
     if not may_act(actor, case, step):
-        raise ServiceError("你的角色或区域不能办理这个环节", code="not_your_step")
+        raise ServiceError(_("你的角色或区域不能办理这个环节"), code="not_your_step")
     if decision not in Transition.Decision.values:
-        raise ServiceError("未知的办理结果", code="bad_decision")
+        raise ServiceError(_("未知的办理结果"), code="bad_decision")
     if decision != Transition.Decision.PASS and not reason.strip():
-        raise ServiceError("不通过或退回须写明理由", code="reason_required")
+        raise ServiceError(_("不通过或退回须写明理由"), code="reason_required")
     return step
 
 
@@ -110,7 +111,7 @@ def _next_step(case: Case) -> ProcedureStep | None:
 def _previous_step(case: Case, step: ProcedureStep) -> ProcedureStep:
     before = [s for s in steps_of(case) if s.order < step.order]
     if not before:
-        raise ServiceError("已是第一个环节，不能退回", code="no_previous_step")
+        raise ServiceError(_("已是第一个环节，不能退回"), code="no_previous_step")
     return before[-1]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases import clock, rules
 from villageaid.cases.endings import ClueEnding, ClueEscalation, Correction
@@ -40,13 +41,13 @@ def _check_area(actor: Any, clue: Clue) -> None:
         access.allowed(actor, roles.Module.SCREENING, roles.VIEW)
         and access.permits(actor, MODULE, roles.EDIT, clue.household)
     ):
-        raise ServiceError("不能处置该线索", code="not_your_area")
+        raise ServiceError(_("不能处置该线索"), code="not_your_area")
 
 
 def _locked(clue: Clue) -> Clue:
     row = Clue.objects.select_for_update().select_related("household__village").get(pk=clue.pk)
     if ClueEnding.objects.filter(clue=row).exclude(review=ClueEnding.Review.REOPENED).exists():
-        raise Conflict("该线索已处置", code="clue_ended")
+        raise Conflict(_("该线索已处置"), code="clue_ended")
     return row
 
 
@@ -80,7 +81,9 @@ def clue_open_case(*, clue: Clue, actor: Any) -> ClueEnding:
         clue = _locked(clue)
         screening_services.clue_require_confirmed(clue)  # a linked clue needs a cadre's word
         if household_case(clue.household) is not None:
-            raise Conflict("该户已有案件或正在监测，请将线索并入已有案件", code="case_open_exists")
+            raise Conflict(
+                _("该户已有案件或正在监测，请将线索并入已有案件"), code="case_open_exists"
+            )
         case = case_open_from_clue(clue, actor)
         return _ending(clue, Ending.OPENED, actor, case=case)
 
@@ -91,7 +94,7 @@ def clue_join(*, clue: Clue, actor: Any) -> ClueEnding:
         clue = _locked(clue)
         case = household_case(clue.household)
         if case is None:
-            raise ServiceError("该户没有办理中或监测中的案件可并入", code="no_case_to_join")
+            raise ServiceError(_("该户没有办理中或监测中的案件可并入"), code="no_case_to_join")
         status = Clue.Status.OPEN if case.status == Case.Status.OPEN else Clue.Status.DECIDED
         screening_services.clue_link_case(clue=clue, case_id=case.pk, status=status, actor=actor)
         return _ending(clue, Ending.JOINED, actor, case=case)
@@ -113,11 +116,11 @@ def clue_close_no_risk(
     """核实无风险: who verified, when, why, with a photo or document."""
     _check_area(actor, clue)
     if not reason.strip():
-        raise ServiceError("请写明核实情况", code="reason_required")
+        raise ServiceError(_("请写明核实情况"), code="reason_required")
     if evidence is None:
-        raise ServiceError("请上传照片或证明材料", code="evidence_required")
+        raise ServiceError(_("请上传照片或证明材料"), code="evidence_required")
     if verified_on > timezone.localdate() or verified_on < timezone.localdate(clue.created_at):
-        raise ServiceError("核实日期须在线索发现之后、今天之前", code="bad_date")
+        raise ServiceError(_("核实日期须在线索发现之后、今天之前"), code="bad_date")
     with transaction.atomic():
         clue = _locked(clue)
         row = ClueEnding(
@@ -141,12 +144,12 @@ def clue_review(
 ) -> ClueEnding:
     """The township's sample check of a 核实无风险 closure; sent back, the clue is open again."""
     if getattr(actor, "role", "") != Role.TOWNSHIP and not getattr(actor, "is_superuser", False):
-        raise ServiceError("抽查由乡镇办理", code="not_your_step")
+        raise ServiceError(_("抽查由乡镇办理"), code="not_your_step")
     _check_area(actor, ending.clue)
     if ending.ending != Ending.NO_RISK or ending.review:
-        raise ServiceError("该处置不需要或已经抽查", code="wrong_step")
+        raise ServiceError(_("该处置不需要或已经抽查"), code="wrong_step")
     if not confirm and not note.strip():
-        raise ServiceError("退回须写明理由", code="reason_required")
+        raise ServiceError(_("退回须写明理由"), code="reason_required")
     with transaction.atomic():
         ending.review = ClueEnding.Review.CONFIRMED if confirm else ClueEnding.Review.REOPENED
         ending.reviewed_by, ending.reviewed_on, ending.review_note = actor, on, note.strip()
@@ -169,7 +172,7 @@ def clue_to_correction(*, clue: Clue, actor: Any) -> ClueEnding:
     """An anomaly or data-quality clue becomes a correction task for the village."""
     _check_area(actor, clue)
     if clue.kind not in CORRECTABLE_KINDS:
-        raise ServiceError("只有疑似问题和数据质量线索可以转为数据更正", code="not_correctable")
+        raise ServiceError(_("只有疑似问题和数据质量线索可以转为数据更正"), code="not_correctable")
     with transaction.atomic():
         clue = _locked(clue)
         task = correction_task(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from villageaid.cases import rules
 from villageaid.cases.endings import Correction
@@ -41,17 +42,17 @@ def _checked_value(field: str, value: str) -> str:
     if field == "risk_types":
         risks = rules.risk_list(value)
         if not risks and value:
-            raise ServiceError("未知的风险类型", code="bad_value")
+            raise ServiceError(_("未知的风险类型"), code="bad_value")
         return ";".join(risks)
     if field not in CHOICES or value not in CHOICES[field]:
-        raise ServiceError("更正后的值无效", code="bad_value")
+        raise ServiceError(_("更正后的值无效"), code="bad_value")
     return value
 
 
 def _current(household: Household, field: str, person: Person | None) -> str:
     if field == "person_status":
         if person is None or person.household_id != household.pk:
-            raise ServiceError("请选择本户的成员", code="person_required")
+            raise ServiceError(_("请选择本户的成员"), code="person_required")
         return person.status
     return str(getattr(household, field))
 
@@ -82,21 +83,21 @@ def correction_request(
 ) -> Correction:
     """The village's request: what is wrong, what it should be, why, and the proof."""
     if not _may(actor, household, Role.CADRE):
-        raise ServiceError("更正申请由村级提出", code="not_your_step")
+        raise ServiceError(_("更正申请由村级提出"), code="not_your_step")
     if field not in Correction.Field.values:
-        raise ServiceError("未知的更正项目", code="bad_field")
+        raise ServiceError(_("未知的更正项目"), code="bad_field")
     if not reason.strip():
-        raise ServiceError("请写明更正理由", code="reason_required")
+        raise ServiceError(_("请写明更正理由"), code="reason_required")
     if attachment is None:
-        raise ServiceError("请上传证明材料", code="attachment_required")
+        raise ServiceError(_("请上传证明材料"), code="attachment_required")
     value = _checked_value(field, new_value)
     old = _current(household, field, person)
     if old == value:
-        raise ServiceError("更正后的值与现值相同", code="no_change")
+        raise ServiceError(_("更正后的值与现值相同"), code="no_change")
     with transaction.atomic():
         row = task or Correction(household=household, area_path=household.area_path)
         if row.pk and row.status != Correction.Status.TASK:
-            raise ServiceError("该更正任务已提出", code="correction_requested")
+            raise ServiceError(_("该更正任务已提出"), code="correction_requested")
         row.person, row.field, row.old_value, row.new_value = person, field, old, value
         row.reason, row.status = reason.strip()[:2000], Correction.Status.REQUESTED
         row.requested_by, row.requested_on = _user(actor), on
@@ -124,11 +125,11 @@ def correction_decide(
             Correction.objects.select_for_update().select_related("household").get(pk=correction.pk)
         )
         if row.status != Correction.Status.REQUESTED:
-            raise ServiceError("该更正不在待审批状态", code="wrong_step")
+            raise ServiceError(_("该更正不在待审批状态"), code="wrong_step")
         if not _may(actor, row.household, Role.TOWNSHIP):
-            raise ServiceError("更正由乡镇审批", code="not_your_step")
+            raise ServiceError(_("更正由乡镇审批"), code="not_your_step")
         if not approve and not note.strip():
-            raise ServiceError("不予更正须写明理由", code="reason_required")
+            raise ServiceError(_("不予更正须写明理由"), code="reason_required")
         row.status = Correction.Status.APPROVED if approve else Correction.Status.REFUSED
         row.decided_by, row.decided_on, row.decision_note = _user(actor), on, note.strip()
         row.save()

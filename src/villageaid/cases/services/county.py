@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from villageaid.cases import rules
 from villageaid.cases.models import Case, Kind
 from villageaid.cases.services.steps import Step, register
@@ -21,9 +23,9 @@ class CountyStep(Step):
         if case.kind != Kind.IDENTIFICATION:
             return
         if not data.get("category"):
-            raise ServiceError("请选择监测对象类别", code="category_required")
+            raise ServiceError(_("请选择监测对象类别"), code="category_required")
         if not rules.risk_list(data.get("risk_types", "")):
-            raise ServiceError("至少选择一个风险类型", code="risk_required")
+            raise ServiceError(_("至少选择一个风险类型"), code="risk_required")
         decided = Case(
             household=case.household,
             policy_version=case.policy_version,

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases.models import DeclarationGate, SelfDeclaration
 from villageaid.core import access, audit, roles
@@ -37,7 +38,7 @@ def declaration_submit(
         since = timezone.now() - dt.timedelta(hours=1)
         recent = SelfDeclaration.objects.filter(ip_hash=hashed, created_at__gte=since)
         if recent.count() >= per_hour:
-            raise ServiceError("提交太频繁，请稍后再试", code="rate_limited")
+            raise ServiceError(_("提交太频繁，请稍后再试"), code="rate_limited")
         row = SelfDeclaration.objects.create(
             village=village,
             area_path=village.path,

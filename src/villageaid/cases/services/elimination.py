@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, Kind, ProcedureStep, Transition
@@ -24,7 +25,7 @@ def elimination_open(
     force on ``on`` allows), or refuse with every failed condition, each naming its rule.
     The checks and the condition each used are kept in the opening's audit event."""
     if case.kind != Kind.IDENTIFICATION or case.status != Case.Status.MONITORED:
-        raise ServiceError("只有已纳入监测的案件可以申请风险消除", code="not_monitored")
+        raise ServiceError(_("只有已纳入监测的案件可以申请风险消除"), code="not_monitored")
     checks = rules.elimination_checks(case, on, mode)
     problems = rules.guards.failed(checks)
     if problems:
@@ -57,11 +58,11 @@ def elimination_open(
 def elimination_rollback(*, case: Case, actor: Any, reason: str, on: dt.date) -> Case:
     """风险消除回退: the household is monitored again under its identification case."""
     if case.kind != Kind.ELIMINATION or case.status != Case.Status.ELIMINATED:
-        raise ServiceError("只能回退已完成的风险消除", code="not_eliminated")
+        raise ServiceError(_("只能回退已完成的风险消除"), code="not_eliminated")
     if not reason.strip():
-        raise ServiceError("请写明回退理由", code="reason_required")
+        raise ServiceError(_("请写明回退理由"), code="reason_required")
     if not may_act(actor, case, ProcedureStep(role=Role.COUNTY)):
-        raise ServiceError("风险消除回退由县级办理", code="not_your_step")
+        raise ServiceError(_("风险消除回退由县级办理"), code="not_your_step")
     with transaction.atomic():
         case.status, case.closed_on = Case.Status.ROLLED_BACK, on
         case.save(update_fields=["status", "closed_on"])

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, CaseMeasure, Kind
@@ -41,7 +42,7 @@ def measure_grant(
     if problems:
         raise ServiceError("；".join(problems), code="measure_policy")
     if case.status not in {Case.Status.OPEN, Case.Status.MONITORED}:
-        raise ServiceError("该案件已结束", code="case_closed")
+        raise ServiceError(_("该案件已结束"), code="case_closed")
     with transaction.atomic():
         row = CaseMeasure.objects.create(
             case=case,
@@ -79,7 +80,7 @@ def measure_progress(
     becomes a dated figure on the household, sourced to this measure."""
     access.require_row(actor, roles.Module.CASES, roles.EDIT, row)
     if status not in CaseMeasure.Status.values:
-        raise ServiceError("未知状态", code="bad_status")
+        raise ServiceError(_("未知状态"), code="bad_status")
     with transaction.atomic():
         row.status = status
         if evidence is not None:

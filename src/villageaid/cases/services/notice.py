@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from villageaid.cases import rules
 from villageaid.cases.models import Case, Notice, Objection
@@ -24,7 +25,7 @@ class NoticeStep(Step):
 
     def guard(self, case: Case, data: dict[str, Any]) -> None:
         if not case.notices.filter(closed_on__isnull=False).exists():
-            raise ServiceError("公示尚未结束", code="notice_open")
+            raise ServiceError(_("公示尚未结束"), code="notice_open")
 
 
 def _require_notice_role(actor: Any, cases: Sequence[Case]) -> None:
@@ -35,7 +36,7 @@ def _require_notice_role(actor: Any, cases: Sequence[Case]) -> None:
     for case in cases:
         step = case.procedure.steps.filter(kind=case.kind, code="notice").first()
         if step is None or not may_act(actor, case, step):
-            raise ServiceError("你的角色或区域不能办理公示", code="not_your_step")
+            raise ServiceError(_("你的角色或区域不能办理公示"), code="not_your_step")
 
 
 def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
@@ -43,16 +44,21 @@ def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
         Case.objects.filter(pk__in=[c.pk for c in cases]).select_related("household__village")
     )
     if not cases:
-        raise ServiceError("没有可公示的案件", code="notice_empty")
+        raise ServiceError(_("没有可公示的案件"), code="notice_empty")
     villages = {c.household.village_id for c in cases}
     if len(villages) != 1:
-        raise ServiceError("公示只在本村张贴，一次只能公示一个村的案件", code="notice_one_village")
+        raise ServiceError(
+            _("公示只在本村张贴，一次只能公示一个村的案件"), code="notice_one_village"
+        )
     for case in cases:
         if "notice" not in {s.code for s in actionable_steps(case)}:
-            raise ServiceError(f"{case.household.code} 不在公示环节", code="wrong_step")
+            raise ServiceError(
+                _("%(household)s 不在公示环节") % {"household": case.household.label},
+                code="wrong_step",
+            )
     village = cases[0].household.village
     if not access.can(actor, MODULE, roles.EDIT, village) and not actor.is_superuser:
-        raise ServiceError("不能在该村公示", code="not_your_area")
+        raise ServiceError(_("不能在该村公示"), code="not_your_area")
     _require_notice_role(actor, cases)
     with transaction.atomic():
         notice = Notice.objects.create(
@@ -71,9 +77,11 @@ def notice_publish(*, cases: Sequence[Case], actor: Any, on: dt.date) -> Notice:
 def notice_close(*, notice: Notice, actor: Any, on: dt.date) -> Notice:
     _require_notice_role(actor, list(notice.cases.all()))
     if notice.closed_on is not None:
-        raise ServiceError("公示已结束", code="notice_closed")
+        raise ServiceError(_("公示已结束"), code="notice_closed")
     if (on - notice.opened_on).days < notice.min_days:
-        raise ServiceError(f"公示不少于{notice.min_days}天", code="notice_too_short")
+        raise ServiceError(
+            _("公示不少于%(days)s天") % {"days": notice.min_days}, code="notice_too_short"
+        )
     with transaction.atomic():
         notice.closed_on = on
         notice.save(update_fields=["closed_on"])
@@ -93,7 +101,7 @@ def objection_record(
     *, notice: Notice, case: Case, actor: Any, text: str, received_on: dt.date
 ) -> Objection:
     if not notice.cases.filter(pk=case.pk).exists():
-        raise ServiceError("该案件不在这次公示中", code="case_not_in_notice")
+        raise ServiceError(_("该案件不在这次公示中"), code="case_not_in_notice")
     _require_notice_role(actor, [case])
     with transaction.atomic():
         row = Objection.objects.create(notice=notice, case=case, text=text, received_on=received_on)
@@ -105,7 +113,7 @@ def objection_resolve(
     *, objection: Objection, actor: Any, resolution: str, on: dt.date
 ) -> Objection:
     if not resolution.strip():
-        raise ServiceError("请写明处理结果", code="resolution_required")
+        raise ServiceError(_("请写明处理结果"), code="resolution_required")
     _require_notice_role(actor, [objection.case])
     with transaction.atomic():
         objection.resolution, objection.resolved_on = resolution, on

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.cases import clock, rules
 from villageaid.cases.models import Case, Kind, SelfDeclaration
@@ -51,7 +52,8 @@ def case_open(
                 raise _open_exists()
             if kind == Kind.IDENTIFICATION and locked and locked.monitoring_status == "monitored":
                 raise Conflict(
-                    "该户已在监测中，新的困难并入其案件，不再另行识别", code="household_monitored"
+                    _("该户已在监测中，新的困难并入其案件，不再另行识别"),
+                    code="household_monitored",
                 )
             case = Case(
                 household=household,
@@ -135,7 +137,7 @@ def case_open_from_declaration(
     *, declaration: SelfDeclaration, household: Household, actor: Any
 ) -> Case:
     if household.village_id != declaration.village_id:
-        raise ServiceError("申报农户不在该村", code="household_mismatch")
+        raise ServiceError(_("申报农户不在该村"), code="household_mismatch")
     with transaction.atomic():
         case = case_open(
             household=household,
