@@ -20,7 +20,7 @@ def case_cards(user: Any) -> list[Card]:
         due = selectors.due_for(user).select_related("household", "step").order_by("deadline")
         items = [
             (
-                f"{c.household.code} · {c.step.name if c.step else ''}",
+                f"{c.household.label} · {c.step.name if c.step else ''}",
                 reverse("case-detail", args=[c.pk]),
             )
             for c in due[:5]

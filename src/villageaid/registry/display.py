@@ -94,6 +94,17 @@ SENSOR: _StrMap = {
     "rain": _("降雨"),
 }
 
+# Sales buyer types (sales Customer/Order buyer_type choices), for aggregates that lose them.
+BUYER_TYPE: _StrMap = {
+    "consumer": _("个人消费者"),
+    "staff": _("机关干部职工"),
+    "budget_unit": _("预算单位"),
+    "hotel": _("酒店"),
+    "community": _("社区团购"),
+    "platform": _("电商平台"),
+    "enterprise": _("企业"),
+}
+
 # Policy income ranges as the resolver hands them to the worksheet (policy.IncomeRange choices).
 LINE_BASIS: _StrMap = {
     "fixed_yuan": _("固定金额"),
@@ -110,6 +121,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "record_value": RECORD_VALUE,
     "rule_param": RULE_PARAM,
     "sensor": SENSOR,
+    "buyer_type": BUYER_TYPE,
     "line_basis": LINE_BASIS,
     "income_concept": INCOME_CONCEPT,
     "household_type": labels.HOUSEHOLD_TYPE_LABELS,

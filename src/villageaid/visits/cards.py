@@ -24,7 +24,7 @@ def visit_cards(user: Any) -> list[Card]:
     url = reverse("visits-today")
     items = [
         (
-            f"{row.household.code} · {row.due_on:%m-%d}",
+            f"{row.household.label} · {row.due_on:%m-%d}",
             reverse("visit-new", args=[row.household_id]),
         )
         for row in due.order_by("due_on")[:5]
