@@ -82,6 +82,8 @@ MODULES: list[tuple[str, str, list[Cmd]]] = [
             "merge new readings into the 5-minute and hourly rollups"),
         Cmd("greenhouse-retention", "greenhouse_retention", "删除超过保留期的原始读数",
             "delete raw readings past the retention period"),
+        Cmd("greenhouse-investment", "greenhouse_investment", "计算各设备方案的适宜时间和费用（投资页缓存）",
+            "compute each equipment option's time in band and cost (the investment page's cache)"),
     ]),
     ("消费帮扶", "Sales", [
         Cmd("sales-platform-import", "sales_platform_import", "导入电商平台订单和退款并对账",

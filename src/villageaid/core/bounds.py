@@ -163,6 +163,10 @@ DAYS = Bound.integer(_("天数"), low=0, high=3660)
 MONTHS = Bound.integer(_("月数"), low=1, high=36)
 SHELF_LIFE_DAYS = Bound.integer(_("保质期（天）"), low=1, high=3660)
 VEHICLES = Bound.integer(_("车辆数"), low=1, high=1000)
+# The greenhouse what-if (greenhouse/whatif.py): a park's tunnels, a yield per mu (the field
+# range of greenhouse.md §2.4 is 0–508 kg/mu; a heated solar greenhouse reaches ≈ 850)
+HOUSES = Bound.integer(_("大棚数"), low=1, high=1000)
+YIELD_KG_PER_MU = Bound.integer(_("亩产（公斤/亩）"), low=0, high=1000)
 
 # --- measurements ---------------------------------------------------------------
 BODY_TEMPERATURE = Bound.decimal(_("体温（℃）"), max_digits=3, places=1, low="34.0", high="43.0")

@@ -22,3 +22,7 @@ class GreenhouseConfig(AppConfig):
                 order=42,
             )
         )
+        register(
+            Entry(_("设备投资测算"), "greenhouse-investment", roles.Module.GREENHOUSE, order=43)
+        )
+        register(Entry(_("复工早晚测算"), "greenhouse-whatif", roles.Module.GREENHOUSE, order=44))
