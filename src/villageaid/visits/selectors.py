@@ -207,7 +207,7 @@ def coverage(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[dict[
     for key, field, label in (
         ("village", "village", "village__name"),
         ("grid", "grid", "grid__name"),
-        ("helper", "helper_assignments__helper", "helper_assignments__helper__username"),
+        ("helper", "helper_assignments__helper", "helper_assignments__helper__first_name"),
     ):
         rows = households
         if key == "helper":
@@ -222,7 +222,7 @@ def coverage(user: Any, *, start: dt.date, end: dt.date) -> dict[str, list[dict[
             .order_by(label)
         )
         result[key] = [
-            {"name": r[label], "households": r["households"], "visited": r["visited"]}
+            {"name": r[label] or "—", "households": r["households"], "visited": r["visited"]}
             for r in grouped
         ]
     return result
