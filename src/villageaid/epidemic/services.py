@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from villageaid.core import access, audit, bounds, roles
 from villageaid.core.errors import Conflict, ServiceError
@@ -61,9 +62,9 @@ def parse_temperature(value: Any) -> Decimal:
         if temperature.is_finite():
             temperature = temperature.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise ServiceError("体温格式不对，例如 36.5", code="temperature_format") from None
+        raise ServiceError(_("体温格式不对，例如 36.5"), code="temperature_format") from None
     if not temperature.is_finite() or not LOWEST <= temperature <= HIGHEST:
-        raise ServiceError("体温应在 34.0 到 43.0 ℃ 之间", code="temperature_range")
+        raise ServiceError(_("体温应在 34.0 到 43.0 ℃ 之间"), code="temperature_range")
     return temperature
 
 
@@ -134,7 +135,7 @@ def guard_shift_add(
 ) -> GuardShift:
     _require_edit(actor, checkpoint.area_path)
     if ends_at <= starts_at:
-        raise ServiceError("结束时间应晚于开始时间", code="shift_times")
+        raise ServiceError(_("结束时间应晚于开始时间"), code="shift_times")
     for moment in (starts_at, ends_at):
         bounds.ensure(bounds.check_planned_date, moment.date())
     with transaction.atomic():
@@ -187,7 +188,7 @@ def passage_record(
     reading = None if temperature in (None, "") else parse_temperature(temperature)
     bounds.ensure(bounds.check_past_datetime, at)  # a gate record of the future escapes the purge
     if reading is None and kind == Passage.Kind.PERSON and direction == Passage.Direction.IN:
-        raise ServiceError("进村人员必须测体温", code="temperature_required")
+        raise ServiceError(_("进村人员必须测体温"), code="temperature_required")
     fever = reading is not None and reading >= FEVER
     refused = fever or (direction == Passage.Direction.IN and health_code == "red")
     outsider = party == Passage.Party.OUTSIDER
@@ -244,7 +245,10 @@ def passage_record(
 
 def _check_choice(value: str, allowed: Iterable[str], field: str) -> None:
     if value not in allowed:
-        raise ServiceError(f"{field} 取值无效: {value}", code=f"invalid_{field}")
+        raise ServiceError(
+            _("%(field)s 取值无效: %(value)s") % {"field": field, "value": value},
+            code=f"invalid_{field}",
+        )
 
 
 def passages_bulk_record(
@@ -273,7 +277,7 @@ def worker_register(
 ) -> ParkWorker:
     _require_edit(actor, village.path)
     if not name.strip():
-        raise ServiceError("请填写姓名", code="worker_name")
+        raise ServiceError(_("请填写姓名"), code="worker_name")
     worker = ParkWorker(
         village=village,
         area_path=village.path,
@@ -388,7 +392,10 @@ def work_shift_record(
     workers = list(workers)
     ineligible = [w.name for w in workers if not w.eligible]
     if ineligible:
-        raise ServiceError(f"不符合上岗条件: {'、'.join(ineligible)}", code="worker_ineligible")
+        raise ServiceError(
+            _("不符合上岗条件: %(names)s") % {"names": "、".join(ineligible)},
+            code="worker_ineligible",
+        )
     with transaction.atomic():
         shift, _ = WorkShift.objects.get_or_create(
             village=village, date=date, round=round, defaults={"area_path": village.path}
@@ -415,7 +422,7 @@ def disinfection_record(
     _require_edit(actor, village.path)
     _check_choice(phase, DisinfectionLog.Phase.values, "phase")
     if not (place.strip() and agent.strip() and done_by.strip()):
-        raise ServiceError("请填写区域、消毒剂和消毒人", code="disinfection_fields")
+        raise ServiceError(_("请填写区域、消毒剂和消毒人"), code="disinfection_fields")
     bounds.ensure(bounds.check_past_datetime, at)
     at = at or timezone.now()
     with transaction.atomic():
@@ -455,7 +462,7 @@ def supplies_receive(
 ) -> SupplyMovement:
     _require_edit(actor, village.path)
     if quantity <= 0:
-        raise ServiceError("数量必须大于零", code="quantity")
+        raise ServiceError(_("数量必须大于零"), code="quantity")
     bounds.ensure(bounds.ITEM_COUNT, quantity)
     bounds.ensure(bounds.check_past_datetime, at)
     at = at or timezone.now()
@@ -491,17 +498,18 @@ def supplies_hand_out(
     volunteers handing out at once can never take it below zero."""
     _require_edit(actor, village.path)
     if quantity <= 0:
-        raise ServiceError("数量必须大于零", code="quantity")
+        raise ServiceError(_("数量必须大于零"), code="quantity")
     bounds.ensure(bounds.ITEM_COUNT, quantity)
     bounds.ensure(bounds.check_past_datetime, at)
     if not to.strip():
-        raise ServiceError("请填写领取人或班组", code="handout_to")
+        raise ServiceError(_("请填写领取人或班组"), code="handout_to")
     at = at or timezone.now()
     with transaction.atomic():
         stock = _locked_stock(village, item)
         if stock.quantity < quantity:
             raise Conflict(
-                f"{stock.get_item_display()}库存不足：剩 {stock.quantity}，要发 {quantity}",
+                _("%(item)s库存不足：剩 %(left)s，要发 %(asked)s")
+                % {"item": stock.get_item_display(), "left": stock.quantity, "asked": quantity},
                 code="out_of_stock",
             )
         SupplyStock.objects.filter(pk=stock.pk).update(quantity=F("quantity") - quantity)
@@ -602,7 +610,7 @@ def retention_days(record_type: str) -> int:
 def retention_set(*, record_type: str, days: int, actor: Any) -> RetentionSetting:
     _check_choice(record_type, RetentionSetting.RecordType.values, "record_type")
     if days < 1:
-        raise ServiceError("保存期限至少 1 天", code="retention_days")
+        raise ServiceError(_("保存期限至少 1 天"), code="retention_days")
     bounds.ensure(bounds.DAYS, days)
     with transaction.atomic():
         row, _ = RetentionSetting.objects.update_or_create(

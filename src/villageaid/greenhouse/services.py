@@ -142,7 +142,7 @@ def stage_profile_update(
     for humidity in (rh_min_pct, rh_max_pct):
         bounds.ensure(bounds.HUMIDITY, humidity)
     if temp_min_c >= temp_max_c or rh_min_pct >= rh_max_pct:
-        raise ServiceError("下限必须小于上限", code="band_order")
+        raise ServiceError(_("下限必须小于上限"), code="band_order")
     before = {
         "temp": [profile.temp_min_c, profile.temp_max_c],
         "rh": [profile.rh_min_pct, profile.rh_max_pct],

@@ -65,7 +65,7 @@ def validate_dataset_file(path: Path, name: str, label: str) -> dict[str, Any]:
     """Stage one department file in a throw-away DuckDB: row count, bad-ID count and list,
     checksum. Raises :class:`UploadError` naming ``label`` and the missing column."""
     if name not in {d.name for d in DEPARTMENT}:
-        raise UploadError(f"{label}: unknown dataset {name!r}")
+        raise UploadError(_("%(label)s：未知的数据集 %(name)s") % {"label": label, "name": name})
     con = duckdb.connect()
     try:
         with new_workdir() as tmp:
@@ -100,14 +100,16 @@ def dataset_upload(
     """Validate ``content`` (a file object) and store it; nothing is stored on error."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise UploadError(f"{filename}: expected a .csv or .parquet file")
+        raise UploadError(_("%(file)s：只接受 .csv 或 .parquet 文件") % {"file": filename})
     if period_end < period_start:
-        raise UploadError(f"{filename}: the period ends before it starts")
+        raise UploadError(_("%(file)s：数据截止日早于起始日") % {"file": filename})
     try:
         bounds.check_past_date(period_start)
         bounds.check_past_date(period_end)
     except ValidationError as exc:
-        raise UploadError(f"{filename}: {exc.messages[0]}") from None
+        raise UploadError(
+            _("%(file)s：%(reason)s") % {"file": filename, "reason": exc.messages[0]}
+        ) from None
     with tempfile.TemporaryDirectory(prefix="villageaid-upload-") as tmp:
         path = Path(tmp) / f"{name}{suffix}"
         with path.open("wb") as handle:

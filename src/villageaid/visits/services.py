@@ -287,7 +287,7 @@ def _visit_create(
     )
     members = list(household.members.filter(pk__in=members_met).values_list("pk", flat=True))
     if len(members) != len(set(members_met)):
-        raise ServiceError("所见成员不属于该户", code="invalid_member")
+        raise ServiceError(_("所见成员不属于该户"), code="invalid_member")
     visit.members_met.set(members)
     status = (
         DueVisit.Status.DONE if visit.outcome == Visit.Outcome.MET else DueVisit.Status.UNREACHABLE
@@ -352,7 +352,7 @@ def visit_report_difficulty(
     """A helper's report of a household's difficulty; the cases app opens a case from it."""
     access.require_row(actor, MODULE, roles.EDIT, household)
     if not description.strip():
-        raise ServiceError("请填写困难情况", code="empty_report")
+        raise ServiceError(_("请填写困难情况"), code="empty_report")
     report = VisitReport.objects.create(
         household=household,
         visit=visit,
@@ -369,7 +369,7 @@ def visit_report_difficulty(
 def visit_report_take(*, report: VisitReport, case_ref: str, actor: Any) -> VisitReport:
     """The cases app took the report into a case: it is no longer open."""
     if report.status != VisitReport.Status.OPEN:
-        raise ServiceError("该困难报告已被处理", code="report_taken")
+        raise ServiceError(_("该困难报告已被处理"), code="report_taken")
     report.status, report.case_ref = VisitReport.Status.TAKEN, case_ref[:64]
     report.save(update_fields=["status", "case_ref"])
     audit.record(
@@ -508,7 +508,7 @@ def finding_record(
 ) -> Finding:
     access.require_row(actor, MODULE, roles.ASSESS, household)
     if kind not in Finding.Kind.values:
-        raise ServiceError("未知的问题类别", code="bad_kind")
+        raise ServiceError(_("未知的问题类别"), code="bad_kind")
     bounds.ensure(bounds.check_past_date, found_on)
     finding = Finding.objects.create(
         campaign=campaign,
@@ -529,7 +529,7 @@ def finding_rectify(
 ) -> Finding:
     access.require_row(actor, MODULE, roles.EDIT, finding)
     if status not in Finding.Status.values:
-        raise ServiceError("未知的整改状态", code="bad_status")
+        raise ServiceError(_("未知的整改状态"), code="bad_status")
     bounds.ensure(bounds.check_past_date, on)
     before = {"status": finding.status}
     finding.status = status
@@ -706,7 +706,7 @@ def village_record_add(
     bounds.ensure(bounds.check_past_date, on)
     bounds.ensure(bounds.PEOPLE, participants)
     if kind not in VillageRecord.Kind.values:
-        raise ServiceError("未知的记录类别", code="bad_kind")
+        raise ServiceError(_("未知的记录类别"), code="bad_kind")
     row = VillageRecord.objects.create(
         village=village,
         kind=kind,
