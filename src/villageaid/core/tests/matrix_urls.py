@@ -185,6 +185,7 @@ DETAILS: list[tuple[str, str, str, str, bool, tuple[tuple[str, str], ...]]] = [
     ("import-detail", "registry", "C", "import", False, ()),
     ("import-errors", "registry", "C", "import", False, ()),
     ("screening-clue-detail", "screening", "D", "clue_{owner}", True, ()),
+    ("screening-clue-link", "screening", "D", "clue_{owner}", True, ()),
     ("screening-run-detail", "screening", "D", "run", False, ()),
     ("case-detail", "cases", "D", "case_{owner}", True, ()),
     ("case-act", "cases", "S", "case_{owner}", True, ()),
@@ -583,6 +584,19 @@ def write_specs() -> list[Spec]:
             body=lambda w, o: {},
             **_special("case-open-clue"),
         ),
+        # screening: the village cadre confirms the record linkage a clue rests on (a registry
+        # change: who this department record's person is); the clue is made pending first
+        Spec(
+            "screening-clue-link",
+            "registry",
+            "U",
+            "POST",
+            pk("clue_{owner}"),
+            bound=True,
+            also=(("screening", "D"),),
+            label="POST clue linkage confirmation",
+            body=_pending_clue,
+        ),
         # visits
         Spec("visit-new", "visits", "C", "POST", pk("{owner}"), body=_visit_form, bound=True),
         Spec(
@@ -969,6 +983,13 @@ def write_specs() -> list[Spec]:
         *_visits_posts(),
     ]
     return specs
+
+
+def _pending_clue(w: World, owner: str) -> dict[str, Any]:
+    from villageaid.screening.models import Clue
+
+    Clue.objects.filter(pk=w[f"clue_{owner}"].pk).update(link_status=Clue.Link.PENDING)
+    return {"decision": "confirm"}
 
 
 def _page_posts() -> list[Spec]:
