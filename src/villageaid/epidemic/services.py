@@ -335,7 +335,7 @@ def temperature_round_record(
     bounds.ensure(bounds.check_past_datetime, at)
     reading = parse_temperature(temperature)
     with transaction.atomic():
-        row, _ = TemperatureRound.objects.update_or_create(
+        row, _created = TemperatureRound.objects.update_or_create(
             worker=worker,
             date=date,
             round=round,
@@ -397,7 +397,7 @@ def work_shift_record(
             code="worker_ineligible",
         )
     with transaction.atomic():
-        shift, _ = WorkShift.objects.get_or_create(
+        shift, _created = WorkShift.objects.get_or_create(
             village=village, date=date, round=round, defaults={"area_path": village.path}
         )
         shift.workers.add(*workers)
@@ -613,7 +613,7 @@ def retention_set(*, record_type: str, days: int, actor: Any) -> RetentionSettin
         raise ServiceError(_("保存期限至少 1 天"), code="retention_days")
     bounds.ensure(bounds.DAYS, days)
     with transaction.atomic():
-        row, _ = RetentionSetting.objects.update_or_create(
+        row, _created = RetentionSetting.objects.update_or_create(
             record_type=record_type, defaults={"days": days}
         )
         audit.record(actor=actor, action="epidemic.retention", obj=row, after={"days": days})
@@ -696,7 +696,7 @@ def _count_passages(passages: Any) -> int:
     days = 0
     for key, values in selectors.passage_counts_by_day(passages).items():
         checkpoint_id, date = key
-        row, _ = DailyGateCount.objects.select_for_update().get_or_create(
+        row, _created = DailyGateCount.objects.select_for_update().get_or_create(
             checkpoint_id=checkpoint_id,
             date=date,
             defaults={"village_id": values.pop("village_id"), "area_path": values.pop("area_path")},
