@@ -6,7 +6,8 @@ one *ID class* (how its ID number went wrong, or that its person is not in the r
 then each of its other fields is damaged independently at the stated rate:
 
 ID classes (share of dirty rows)
-    ``id15``        18 %  the pre-1999 15-digit ID (only people born before 1985)
+    ``id15``        18 %  the pre-1999 15-digit ID (only people born before 1985; a later
+                          birth gets a check-character typo instead: ~12.5 % realised)
     ``check``       14 %  the check character mistyped
     ``transposed``  14 %  two adjacent differing characters swapped
     ``typo``         8 %  one body digit mistyped (check character left as it was)
@@ -381,7 +382,8 @@ def _department(
         shown_birth = _damage_birth(rng, born, notes)
         shown_sex = sex
         if rng.random() < ERROR_MODEL["sex_missing"]:
-            shown_sex, _ = "", notes.append("sex_missing")
+            shown_sex = ""
+            notes.append("sex_missing")
         roll = rng.random()
         shown_village = village
         if roll < ERROR_MODEL["village_moved"]:
