@@ -106,7 +106,9 @@ class PairingForm(forms.Form):
 
     household = forms.ChoiceField(label=_("农户"))
     helper = forms.ChoiceField(label=_("帮扶责任人"))
-    on = bounds.PastDateField(label=_("结对日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = bounds.PastDateField(
+        label=_("结对日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reason = forms.CharField(
         label=_("原因（调整结对时必填）"),
         required=False,
@@ -129,12 +131,12 @@ class CampaignForm(forms.Form):
     start = forms.DateField(
         label=_("开始日期"),
         validators=[bounds.check_planned_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     end = forms.DateField(
         label=_("结束日期"),
         validators=[bounds.check_planned_date],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     sample_size = bounds.PEOPLE.form_field(label=_("第三方抽样户数"), required=False)
     sample_rate = bounds.SAMPLE_RATE.form_field(label=_("或按比例抽样（%）"), required=False)
@@ -165,7 +167,7 @@ class CampaignForm(forms.Form):
 class CondolenceForm(forms.Form):
     household = forms.ChoiceField(label=_("慰问农户"))
     visited_on = bounds.PastDateField(
-        label=_("慰问日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("慰问日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     occasion = forms.CharField(label=_("事由"), max_length=50, required=False)
     visitors = forms.CharField(
@@ -210,7 +212,9 @@ class PointClaimForm(forms.Form):
     rule = forms.ChoiceField(label=_("积分规则"), required=False)
     points = bounds.POINTS.form_field(label=_("分值（不按规则时填写）"), required=False)
     reason = forms.CharField(label=_("事由"), max_length=200)
-    on = bounds.PastDateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = bounds.PastDateField(
+        label=_("日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, members: Any, rules: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
