@@ -24,6 +24,7 @@ _PAGES: dict[int, tuple[Any, Any]] = {
 
 
 def _page(request: HttpRequest, status: int, title: Any, text: Any) -> HttpResponse:
+    body: str
     try:
         body = loader.render_to_string(
             "errors/error.html",
