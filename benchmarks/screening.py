@@ -23,13 +23,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from villageaid.screening.engine import run_screening, write_clues_csv
+from villageaid.screening.engine import build_catalogue, run_screening, write_clues_csv
+from villageaid.screening.engine.rules._common import num
 from villageaid.screening.engine.run import _reset_peak_memory, peak_memory_bytes
 
 AS_OF = dt.date(2025, 6, 30)
@@ -165,64 +168,81 @@ def generate(root: Path, persons: int) -> None:
     con.close()
 
 
-def hand_written(root: Path) -> set[tuple[str, str]]:
-    """One DuckDB query for the whole default catalogue on this synthetic data
-    (all address codes are real, so the place check is left out)."""
+def hand_written_sql(root: Path, *, spark: bool = False) -> str:
+    """One query for the whole default catalogue on this synthetic data, DuckDB or Spark SQL
+    (all address codes are real, so the place check is left out). Thresholds, ages and the
+    monitoring line are the catalogue's, i.e. the shipped policy version's for ``AS_OF``."""
+    cat = build_catalogue(as_of=AS_OF)
+    p = {
+        code: {k: num(v) for k, v in ps.items() if k not in _TEXT_PARAMS}
+        for code, ps in cat.params.items()
+    }
+    line = num(cat.monitoring_line)
     reg, s = root / "registry", root / "sources"
     a, start = f"DATE '{AS_OF}'", f"DATE '{AS_OF - dt.timedelta(days=364)}'"
 
+    def f(path: Path) -> str:
+        """A Parquet file as a relation: a path on DuckDB, a view of the session on Spark."""
+        return path.stem if spark else f"'{path}'"
+
     def d(name: str, col: str | None = None) -> str:
         where = f" WHERE CAST({col} AS DATE) <= {a}" if col else ""
-        return f"(SELECT * FROM '{s}/{name}.parquet'{where})"
+        return f"(SELECT * FROM {f(s / f'{name}.parquet')}{where})"
 
+    ymd = (
+        "TO_DATE(SUBSTR(id_number, 7, 8), 'yyyyMMdd')"
+        if spark
+        else "CAST(STRPTIME(SUBSTR(id_number, 7, 8), '%Y%m%d') AS DATE)"
+    )
     age = (
         "(YEAR({on}) - YEAR(b) - CASE WHEN MONTH({on}) < MONTH(b) OR "
         "(MONTH({on}) = MONTH(b) AND DAY({on}) < DAY(b)) THEN 1 ELSE 0 END)"
     )
-    sql = f"""
+    return f"""
     WITH h AS (SELECT household_code, household_type, monitoring_status, risk_types,
                  CAST(net_income_12m AS DECIMAL(18, 2)) AS inc,
                  household_type = 'tuopin' OR monitoring_status = 'monitored' AS cov,
                  monitoring_status = 'monitored' AS mon
-               FROM '{reg}/households.parquet'),
+               FROM {f(reg / "households.parquet")}),
     p0 AS (SELECT *, {checksum("id_number")} = SUBSTR(id_number, 18, 1) AS ok
-           FROM '{reg}/persons.parquet'),
-    p AS (SELECT *, CASE WHEN ok THEN CAST(STRPTIME(SUBSTR(id_number, 7, 8), '%Y%m%d') AS DATE)
-                    ELSE CAST(birth_date AS DATE) END AS b FROM p0),
+           FROM {f(reg / "persons.parquet")}),
+    p AS (SELECT *, CASE WHEN ok THEN {ymd} ELSE CAST(birth_date AS DATE) END AS b FROM p0),
     m AS (SELECT p.*, {age.format(on=a)} AS age FROM p JOIN h USING (household_code)
           WHERE status = 'active'),
     md AS (SELECT p.* FROM p JOIN h USING (household_code) WHERE status IN ('active', 'deceased')),
-    n AS (SELECT household_code, COUNT(*) AS n FROM m GROUP BY ALL),
+    n AS (SELECT household_code, COUNT(*) AS n FROM m GROUP BY household_code),
     st AS (SELECT DISTINCT m.household_code, c.* FROM m JOIN {d("medical_claims")} c USING (id_number)
            WHERE CAST(c.admission_date AS DATE) BETWEEN {start} AND {a}),
-    ss AS (SELECT household_code, SUM(self_pay) AS sp FROM st GROUP BY ALL),
+    ss AS (SELECT household_code, SUM(self_pay) AS sp FROM st GROUP BY household_code),
     r10 AS (SELECT household_code FROM h JOIN n USING (household_code)
-            WHERE NOT mon AND inc < 8700 * n.n),
+            WHERE NOT mon AND inc < {line} * n.n),
     la AS (SELECT id_number, MAX(CAST(appraisal_date AS DATE)) AS dd
-           FROM {d("housing_appraisals", "appraisal_date")} GROUP BY ALL),
+           FROM {d("housing_appraisals", "appraisal_date")} GROUP BY id_number),
     ls AS (SELECT id_number, MAX(CAST(as_of_date AS DATE)) AS dd
-           FROM {d("students", "as_of_date")} GROUP BY ALL)
-    SELECT 'R01', household_code FROM st JOIN h USING (household_code)
-      WHERE self_pay > CASE WHEN cov THEN 6000 ELSE 10000 END
+           FROM {d("students", "as_of_date")} GROUP BY id_number)
+    SELECT 'R01' AS rule_code, household_code FROM st JOIN h USING (household_code)
+      WHERE self_pay > CASE WHEN cov THEN {p["R01"]["covered_threshold"]}
+      ELSE {p["R01"]["other_threshold"]} END
     UNION SELECT 'R02', household_code FROM ss JOIN h USING (household_code) WHERE sp > inc
     UNION SELECT 'R03', household_code FROM m JOIN h USING (household_code)
       JOIN {d("disability_certificates", "issued_date")} c USING (id_number)
       WHERE CAST(issued_date AS DATE) >= {start} OR (grade <= 2 AND NOT cov)
     UNION SELECT 'R04', household_code FROM md JOIN {d("deaths", "death_date")} x USING (id_number)
       WHERE CAST(death_date AS DATE) >= {start}
-      AND {age.format(on="CAST(death_date AS DATE)")} BETWEEN 16 AND 59
+      AND {age.format(on="CAST(death_date AS DATE)")} BETWEEN {p["R04"]["min_age"]} AND {p["R04"]["max_age"]}
     UNION SELECT 'R05', household_code FROM m JOIN {d("disasters", "event_date")} x USING (id_number)
-      WHERE CAST(event_date AS DATE) >= {start} AND loss_amount >= 10000
+      WHERE CAST(event_date AS DATE) >= {start} AND loss_amount >= {p["R05"]["loss_threshold"]}
     UNION SELECT 'R06', household_code FROM m JOIN h USING (household_code)
       JOIN {d("unemployment", "registered_date")} u USING (id_number)
-      WHERE cov AND CAST(registered_date AS DATE) >= {start} AND age BETWEEN 16 AND 59
+      WHERE cov AND CAST(registered_date AS DATE) >= {start}
+      AND age BETWEEN {p["R06"]["min_age"]} AND {p["R06"]["max_age"]}
     UNION SELECT 'R07', household_code FROM m JOIN {d("housing_appraisals", "appraisal_date")} x
       USING (id_number) JOIN la USING (id_number)
       WHERE CAST(appraisal_date AS DATE) = la.dd AND grade IN ('C', 'D')
     UNION SELECT 'R08', household_code FROM m JOIN {d("students", "as_of_date")} x
       USING (id_number) JOIN ls USING (id_number)
       WHERE CAST(as_of_date AS DATE) = ls.dd AND x.status IN ('dropout', 'suspended')
-      AND age BETWEEN 6 AND 15
+      AND age BETWEEN {p["R08"]["min_age"]} AND {p["R08"]["max_age"]}
     UNION SELECT 'R09', household_code FROM m JOIN h USING (household_code)
       JOIN {d("social_assistance", "start_date")} x USING (id_number)
       WHERE NOT mon AND CAST(start_date AS DATE) >= {start}
@@ -230,12 +250,13 @@ def hand_written(root: Path) -> set[tuple[str, str]]:
     UNION SELECT 'R10', household_code FROM r10
     UNION SELECT 'R11', household_code FROM h JOIN n USING (household_code)
       JOIN ss USING (household_code)
-      WHERE NOT mon AND sp > 0 AND inc - sp < 8700 * n.n
+      WHERE NOT mon AND sp > 0 AND inc - sp < {line} * n.n
       AND household_code NOT IN (SELECT household_code FROM r10)
     UNION SELECT 'R12', household_code FROM m WHERE medical_insurance = '0'
     UNION SELECT 'A01', household_code FROM m JOIN h USING (household_code)
       JOIN {d("vehicles", "registered_date")} x USING (id_number)
-      WHERE cov AND vehicle_type IN ('car', 'truck') AND purchase_price >= 30000
+      WHERE cov AND vehicle_type IN ('car', 'truck')
+      AND purchase_price >= {p["A01"]["price_threshold"]}
     UNION SELECT 'A02', household_code FROM m JOIN h USING (household_code)
       JOIN {d("businesses")} x USING (id_number) WHERE cov AND x.status = 'active'
     UNION SELECT 'A03', household_code FROM m JOIN h USING (household_code)
@@ -246,7 +267,7 @@ def hand_written(root: Path) -> set[tuple[str, str]]:
     UNION SELECT 'A05', household_code FROM m JOIN {d("deaths", "death_date")} x USING (id_number)
     UNION SELECT 'Q01', household_code FROM m WHERE NOT ok
     UNION SELECT 'Q02', household_code FROM m WHERE id_number IN
-      (SELECT id_number FROM p WHERE status = 'active' GROUP BY ALL HAVING COUNT(*) > 1)
+      (SELECT id_number FROM p WHERE status = 'active' GROUP BY id_number HAVING COUNT(*) > 1)
     UNION SELECT 'Q03', household_code FROM m WHERE ok AND (CAST(birth_date AS DATE) <> b OR
       sex <> CASE WHEN CAST(SUBSTR(id_number, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END)
     UNION SELECT 'Q04', household_code FROM h WHERE mon AND COALESCE(risk_types, '') = ''
@@ -257,27 +278,73 @@ def hand_written(root: Path) -> set[tuple[str, str]]:
         (SELECT household_code FROM m WHERE health = 'disabled'))
       OR (risk_types LIKE '%employment%' AND household_code NOT IN
         (SELECT household_code FROM m WHERE labour IN ('skilled', 'normal', 'weak')))
-    UNION SELECT 'Q06', household_code FROM m WHERE age < 16 AND labour <> 'none'
+    UNION SELECT 'Q06', household_code FROM m WHERE age < {p["Q06"]["under_age"]} AND labour <> 'none'
     """
+
+
+_TEXT_PARAMS = {"severity", "condition"}
+
+
+def hand_written(root: Path) -> set[tuple[str, str]]:
+    """The hand-written query on DuckDB (defaults: all threads, the same 6 GB limit)."""
     con = duckdb.connect()
     con.execute("SET memory_limit = '6GB'")
-    rows = con.execute(sql).fetchall()
+    rows = con.execute(hand_written_sql(root)).fetchall()
     con.close()
     return {(str(a_), str(b_)) for a_, b_ in rows}
+
+
+def hand_written_spark(spark: Any, root: Path, out: Path) -> None:
+    """The same query as Spark SQL in ``spark``'s session over the same Parquet files,
+    written to ``out`` (Parquet; collecting 6 M rows through the driver would time Py4J)."""
+    for path in [*(root / "registry").glob("*.parquet"), *(root / "sources").glob("*.parquet")]:
+        spark.read.parquet(str(path)).createOrReplaceTempView(path.stem)
+    spark.sql(hand_written_sql(root, spark=True)).write.mode("overwrite").parquet(str(out))
+
+
+def clue_set(path: str) -> set[tuple[str, str]]:
+    rows = duckdb.execute(
+        f"SELECT rule_code, household_code FROM read_parquet('{path}')"
+    ).fetchall()
+    return {(str(code), str(household)) for code, household in rows}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=10_000_000)
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument(
+        "--master", help="Spark master URL (sets SPARK_MASTER), e.g. spark://127.0.0.1:7077"
+    )
+    parser.add_argument(
+        "--executor-memory",
+        default=os.environ.get("SPARK_EXECUTOR_MEMORY") or "4g",
+        help="per executor (sets SPARK_EXECUTOR_MEMORY; scripts/spark-cluster.sh workers have 5g)",
+    )
     parser.add_argument("--dir", type=Path, help="keep generated files here (reused if present)")
     args = parser.parse_args()
+    if args.master:
+        os.environ["SPARK_MASTER"] = args.master
+    os.environ["SPARK_EXECUTOR_MEMORY"] = args.executor_memory
     with tempfile.TemporaryDirectory() as tmp:
         root = args.dir or Path(tmp)
         if not (root / "registry" / "persons.parquet").exists():
             t = time.perf_counter()
             generate(root, args.persons)
             print(f"generated {args.persons:,} persons in {time.perf_counter() - t:.1f}s")
+        spark = None
+        if args.engine == "spark":
+            from villageaid.screening.engine.spark import SparkSettings, get_session
+
+            settings = SparkSettings.current()
+            t = time.perf_counter()
+            spark = get_session(settings)
+            spark.range(1).count()  # executors registered and answering
+            print(
+                f"spark start-up ({settings.master}, driver {settings.driver_memory}, "
+                f"executors {settings.executor_memory or 'default'}): {time.perf_counter() - t:.2f}s"
+            )
+        _reset_peak_memory()
         result = run_screening(
             registry_dir=root / "registry",
             sources_dir=root / "sources",
@@ -285,15 +352,12 @@ def main() -> None:
             engine=args.engine,
         )
         engine_s, engine_peak = result.duration_seconds, result.peak_memory_bytes
+        _reset_peak_memory()
         t = time.perf_counter()
         write_clues_csv(result, Path(tmp) / "clues.csv", "bench")
         csv_s = time.perf_counter() - t
-        got = {
-            (str(code), str(household))
-            for code, household in duckdb.execute(
-                f"SELECT rule_code, household_code FROM read_parquet('{result.clue_file}')"
-            ).fetchall()
-        }
+        csv_peak = peak_memory_bytes()
+        got = clue_set(str(result.clue_file))
         counts = dict(sorted(result.counts.items()))
         result.close()
         del result
@@ -303,23 +367,43 @@ def main() -> None:
         expected = hand_written(root)
         hand_s = time.perf_counter() - t
         hand_peak = peak_memory_bytes()
+        spark_hand_s = None
+        if spark is not None:
+            t = time.perf_counter()
+            hand_written_spark(spark, root, Path(tmp) / "hand_spark")
+            spark_hand_s = time.perf_counter() - t
+            spark_expected = clue_set(f"{tmp}/hand_spark/*.parquet")
     print(
         f"engine ({args.engine}): {engine_s:.2f}s, {args.persons / engine_s:,.0f} persons/s, "
-        f"peak RSS {engine_peak / 2**30:.2f} GiB, {len(got):,} clues"
+        f"peak RSS {engine_peak / 2**30:.2f} GiB{' (Python process; the JVMs are not counted)' if spark else ''}, "
+        f"{len(got):,} clues"
     )
     print(
         f"hand-written DuckDB SQL: {hand_s:.2f}s, peak RSS {hand_peak / 2**30:.2f} GiB "
         "(process peak from its start, after the engine's clues were freed)"
     )
-    print(f"ratio engine / hand-written: {engine_s / hand_s:.2f}")
+    if spark_hand_s is None:
+        print(f"ratio engine / hand-written: {engine_s / hand_s:.2f}")
+    else:
+        print(f"hand-written Spark SQL (same session, to Parquet): {spark_hand_s:.2f}s")
+        print(f"ratio engine (spark) / hand-written Spark SQL: {engine_s / spark_hand_s:.2f}")
     print(
-        f"engine + writing the clues as CSV: {engine_s + csv_s:.2f}s "
-        f"(CSV {csv_s:.2f}s), ratio {(engine_s + csv_s) / hand_s:.2f}"
+        f"engine + writing the clues as CSV (second pass: the JSON evidence): "
+        f"{engine_s + csv_s:.2f}s (CSV {csv_s:.2f}s, peak RSS {csv_peak / 2**30:.2f} GiB), "
+        f"ratio {(engine_s + csv_s) / (spark_hand_s or hand_s):.2f}"
     )
     print("per rule:", counts)
     missing, extra = expected - got, got - expected
     assert not missing and not extra, f"clue sets differ: {sorted(missing)[:5]} {sorted(extra)[:5]}"
-    print("clue sets identical")
+    print("clue sets identical: engine = hand-written DuckDB SQL")
+    if spark_hand_s is not None:
+        missing, extra = spark_expected - got, got - spark_expected
+        assert not missing and not extra, (
+            f"Spark SQL differs: {sorted(missing)[:5]} {sorted(extra)[:5]}"
+        )
+        print(
+            "clue sets identical: engine (spark) = hand-written Spark SQL = hand-written DuckDB SQL"
+        )
 
 
 if __name__ == "__main__":

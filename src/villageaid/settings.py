@@ -275,6 +275,16 @@ WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
 # Group-robot webhooks (WeCom / DingTalk) for escalations and alerts, comma-separated.
 WEBHOOK_URLS = envlist("WEBHOOK_URLS")
 
+# Screening on Spark (--engine spark): the session is built from these alone
+# (screening.engine.spark.SparkSettings; empty = the default shown). SPARK_MASTER is local[*],
+# spark://host:7077 (scripts/spark-cluster.sh), yarn or k8s://...; SPARK_SHARED_DIR is a
+# directory at the same path on the driver and every executor (docs/spark.md).
+SPARK_MASTER = env("SPARK_MASTER") or "local[*]"
+SPARK_DRIVER_MEMORY = env("SPARK_DRIVER_MEMORY") or "4g"
+SPARK_EXECUTOR_MEMORY = env("SPARK_EXECUTOR_MEMORY")
+SPARK_EXECUTOR_CORES = envint("SPARK_EXECUTOR_CORES", 0)
+SPARK_SHARED_DIR = env("SPARK_SHARED_DIR")
+
 LOGGING_CONFIG = "villageaid.core.logging.configure"
 LOGGING = {
     "version": 1,

@@ -100,7 +100,8 @@ def build_catalogue(
     policy: Policy | None = None,
 ) -> Catalogue:
     """Validate ``overrides`` and resolve every rule's parameters for this run: rule
-    defaults, then the policy version's parameters, then the overrides."""
+    defaults, then the policy version's parameters, then the overrides. A parameter with
+    no default (the yuan thresholds) must come from the policy version."""
     if policy is None:
         policy = shipped_policy_for(province, as_of)
     params = {r.code: {p.name: p.default for p in r.all_params()} for r in RULES}
@@ -119,6 +120,9 @@ def build_catalogue(
         layers.append(provinces[province])
     for depth, layer in enumerate(layers):
         _apply_layer(layer, params, enabled, nested=depth > 0)
+    missing = [f"{c}.{n}" for c, values in params.items() for n, v in values.items() if v is None]
+    if missing:
+        raise CatalogueError(f"policy {policy.code}: no value for {', '.join(missing)}")
     described = {**_describe(line, RULES, params, enabled), "policy": policy.code}
     version = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
     return Catalogue(Window(as_of), province, line, RULES, params, enabled, version, policy.code)

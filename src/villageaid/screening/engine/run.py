@@ -1,9 +1,12 @@
 # ruff: noqa: S608  (SQL is assembled from checked catalogue values, never user text)
 """Running a screening: staging, executing the compiled plan, building clues.
 
-Clues stay columnar: the clue query writes them, sorted, to a Parquet file the result owns
-(``ScreeningResult.clue_file``); the CSV is written from it by DuckDB and the Django push reads
-it in batches. Python ``Clue`` objects are made only on request (``iter_clues``, ``clues``).
+Clues stay columnar, in two Parquet files the result owns: the (rule, household) set, sorted
+(``ScreeningResult.clue_file``), and the rules' evidence rows (``evidence_file``), written by
+the run at the speed of the rules alone. The JSON evidence of each clue is built where the
+clues are read (``evidence.evidence_query``): the CSV is written by DuckDB and the Django push
+reads the clues in batches. Python ``Clue`` objects are made only on request
+(``iter_clues``, ``clues``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ import duckdb
 from villageaid.policy.resolved import Policy
 from villageaid.screening.engine.catalogue import Catalogue, build_catalogue
 from villageaid.screening.engine.compile import Plan, compile_plan
-from villageaid.screening.engine.derived import mask_sql
+from villageaid.screening.engine.evidence import (
+    clue_set_sql,
+    evidence_query,
+    evidence_rows_sql,
+)
 from villageaid.screening.engine.loader import Staged, new_workdir, quote_literal, stage_all
 
 CSV_COLUMNS = (
@@ -36,8 +43,10 @@ CSV_COLUMNS = (
     "severity",
     "evidence",
 )
-# Columns of the clue file; kind, risk type and severity come from ``ScreeningResult.rules``.
+# Columns of what a clue is read as (``ScreeningResult.clue_rows_sql``); kind, risk type and
+# severity come from ``ScreeningResult.rules``.
 CLUE_FILE_COLUMNS = ("rule_code", "household_code", "village_code", "evidence")
+READ_MEMORY_LIMIT = "6GB"
 Progress = Callable[[str], None]
 FETCH_BATCH = 100_000
 
@@ -68,9 +77,11 @@ class RuleMeta:
 
 @dataclass
 class ScreeningResult:
-    """A run's figures and its clues. The clues are the Parquet file ``clue_file`` (columns
-    ``CLUE_FILE_COLUMNS``, sorted by rule in catalogue order, then household), in a temporary
-    directory that lives as long as the result (or until :meth:`close`)."""
+    """A run's figures and its clues. The clues are the Parquet file ``clue_file`` (rule,
+    household, village, sorted by rule in catalogue order, then household) and their evidence
+    rows ``evidence_file`` (see ``evidence.py``), in a temporary directory that lives as long
+    as the result (or until :meth:`close`). Without ``evidence_file``, ``clue_file`` holds
+    the columns ``CLUE_FILE_COLUMNS`` itself (evidence built)."""
 
     as_of: dt.date
     engine: str
@@ -86,17 +97,16 @@ class ScreeningResult:
     bad_ids: dict[str, list[str]] = field(default_factory=dict)
     duration_seconds: float = 0.0
     peak_memory_bytes: int = 0
+    evidence_file: Path | None = None
     _store: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
     _clues: list[Clue] | None = field(default=None, repr=False)
 
     def iter_clue_batches(self, size: int = FETCH_BATCH) -> Iterator[list[Clue]]:
         """The clues in file order, ``size`` at a time (only one batch exists as objects)."""
         rules = {code: (code, m.kind, m.risk_type, m.severity) for code, m in self.rules.items()}
-        con = duckdb.connect()
+        con = read_connection(self.clue_file.parent / "spill")
         try:
-            result = con.execute(
-                f"SELECT {', '.join(CLUE_FILE_COLUMNS)} FROM read_parquet({quote_literal(self.clue_file)})"
-            )
+            result = con.execute(self.clue_rows_sql())
             while rows := result.fetchmany(size):
                 batch = []
                 for code, household, village, evidence in rows:
@@ -107,6 +117,14 @@ class ScreeningResult:
                 yield batch
         finally:
             con.close()
+
+    def clue_rows_sql(self) -> str:
+        """A query of every clue as ``CLUE_FILE_COLUMNS``, in clue file order: the second
+        pass that builds the JSON evidence (one streamed query over both files)."""
+        if self.evidence_file is None:
+            columns = ", ".join(CLUE_FILE_COLUMNS)
+            return f"SELECT {columns} FROM read_parquet({quote_literal(self.clue_file)})"
+        return evidence_query(self.clue_file, self.evidence_file, self.rules)
 
     def iter_clues(self) -> Iterator[Clue]:
         for batch in self.iter_clue_batches():
@@ -209,6 +227,7 @@ def _run(
     )
     store = tempfile.TemporaryDirectory(prefix="villageaid-clues-")
     clue_file = Path(store.name) / "clues.parquet"
+    evidence_file = Path(store.name) / "evidence.parquet"
     try:
         with new_workdir() as tmp:
             workdir = Path(tmp)
@@ -229,13 +248,14 @@ def _run(
             # clue query's aggregations (at 10 M persons they spilled to disk without this).
             con.execute("DROP TABLE IF EXISTS stg_persons")
             say("building clues")
-            write_clue_file(con, catalogue, clue_file)
+            write_clue_files(con, catalogue, clue_file, evidence_file)
             drop_intermediates(con, plan, staged, evidence="TABLE" if engine == "spark" else "VIEW")
             counts = clue_counts(con, clue_file)
     except BaseException:
         store.cleanup()
         raise
     result = _result(catalogue, staged, engine, clue_file, store, counts)
+    result.evidence_file = evidence_file
     result.duration_seconds = time.perf_counter() - started
     say(f"{result.clue_count} clues")
     return result
@@ -278,36 +298,27 @@ def execute_on_duckdb(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
         con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
 
 
-def clue_sql(catalogue: Catalogue) -> str:
-    """Group ``ev_all`` into one row per (rule, household) with JSON evidence, sorted by the
-    rule's place in the catalogue, then household."""
-    order = " ".join(f"WHEN '{r.code}' THEN {n}" for n, r in enumerate(catalogue.rules))
-    # Evidence is built in SQL: one JSON object per row, concatenated per clue. This is
-    # several times cheaper than ``to_json(list(struct_pack(...)))`` on DuckDB.
-    item = (
-        f"CAST(json_object('person', {mask_sql('e.person_id')}, 'source', e.source, "
-        "'date', CAST(e.record_date AS VARCHAR), 'value', CAST(e.amount AS VARCHAR), "
-        "'detail', e.detail) AS VARCHAR)"
-    )
-    # No ORDER BY inside the aggregate: an ordered aggregate sorts per group and doubles the
-    # cost of this query. Evidence order is therefore unspecified; compare it as a set
-    # (``reference.canonical``); the Django side sorts the items of the clues it stores.
-    # The village joins the clues, not the (more) evidence rows.
-    clues = (
-        f"SELECT e.rule_code, e.household_code, '[' || string_agg({item}, ',') || ']' AS evidence "
-        "FROM (SELECT DISTINCT * FROM ev_all) e GROUP BY e.rule_code, e.household_code"
-    )
-    return (
-        "SELECT c.rule_code, c.household_code, h.village_code, c.evidence "
-        f"FROM ({clues}) c LEFT JOIN (SELECT household_code, MIN(village_code) AS village_code "
-        "FROM stg_households GROUP BY household_code) h ON h.household_code = c.household_code "
-        f"ORDER BY CASE c.rule_code {order} END, c.household_code"
+def write_clue_files(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, clue_file: Path, evidence_file: Path
+) -> None:
+    """First pass: every rule once into the evidence file (masked, as the rules give the
+    rows), then the sorted (rule, household) set from two of its columns. No clue becomes a
+    Python object and no JSON is built (``evidence.evidence_query`` does, when read)."""
+    con.execute(f"COPY ({evidence_rows_sql()}) TO {quote_literal(evidence_file)} (FORMAT parquet)")
+    codes = [r.code for r in catalogue.rules]
+    con.execute(
+        f"COPY ({clue_set_sql(evidence_file, codes, 'stg_households')}) "
+        f"TO {quote_literal(clue_file)} (FORMAT parquet)"
     )
 
 
-def write_clue_file(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, path: Path) -> None:
-    """The clue query straight into Parquet: no clue becomes a Python object."""
-    con.execute(f"COPY ({clue_sql(catalogue)}) TO {quote_literal(path)} (FORMAT parquet)")
+def read_connection(spill: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for the second pass, with the run's memory limit, spilling (if
+    ever) into ``spill``."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{READ_MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = {quote_literal(spill)}")
+    return con
 
 
 def clue_counts(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
@@ -320,7 +331,7 @@ def clue_counts(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, int]:
 def drop_intermediates(
     con: duckdb.DuckDBPyConnection, plan: Plan, staged: Staged, *, evidence: str
 ) -> None:
-    """Free the memory of the run's tables once the clue file is written; ``evidence`` is
+    """Free the memory of the run's tables once the clue files are written; ``evidence`` is
     the kind of ``ev_all`` (a view on DuckDB, a table when Spark's rows landed in it)."""
     names = [*(f"stg_{n}" for n in sorted(staged.present)), "stg_persons", *plan.materialised]
     for name in names:
@@ -375,10 +386,10 @@ def write_clues_csv(result: ScreeningResult, path: Path | str, run_id: str) -> i
         "evidence": "evidence",
     }
     select = ", ".join(f"NULLIF({columns[name]}, '') AS {name}" for name in CSV_COLUMNS)
-    con = duckdb.connect()
+    con = read_connection(result.clue_file.parent / "spill")
     try:
         con.execute(
-            f"COPY (SELECT {select} FROM read_parquet({quote_literal(result.clue_file)})) "
+            f"COPY (SELECT {select} FROM ({result.clue_rows_sql()}) c) "
             f"TO {quote_literal(Path(path))} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', "
             "ESCAPE '\"', NEW_LINE E'\\r\\n', COMMENT '')"
         )

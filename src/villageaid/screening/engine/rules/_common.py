@@ -9,8 +9,11 @@ from villageaid.screening.engine.ruledef import Param
 MAX_MONEY = Decimal(1_000_000_000)
 
 
-def money(name: str, default: int) -> Param:
-    return Param(name, "decimal", Decimal(default), minimum=Decimal(0), maximum=MAX_MONEY)
+def money(name: str, default: int | None = None) -> Param:
+    """A yuan amount; without ``default`` the policy version must give it
+    (``data.screening.rules``, policy/data/)."""
+    value = None if default is None else Decimal(default)
+    return Param(name, "decimal", value, minimum=Decimal(0), maximum=MAX_MONEY)
 
 
 def age(name: str, default: int) -> Param:

@@ -50,7 +50,7 @@ RULE = RuleDef(
     risk_type=None,
     title="享受政策户成员拥有较贵车辆",
     datasets=("vehicles",),
-    params=(money("price_threshold", 30000),),
+    params=(money("price_threshold"),),  # from the policy version
     sql=sql,
     reference=reference,
 )

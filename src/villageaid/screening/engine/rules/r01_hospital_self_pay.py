@@ -49,7 +49,8 @@ RULE = RuleDef(
     risk_type="illness",
     title="单次住院自付费用高",
     datasets=("medical_claims",),
-    params=(money("covered_threshold", 6000), money("other_threshold", 10000)),
+    # Thresholds from the policy version (NAT-2020 onwards: 6000 covered / 10000 others).
+    params=(money("covered_threshold"), money("other_threshold")),
     severity="high",
     sql=sql,
     reference=reference,
