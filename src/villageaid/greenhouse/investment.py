@@ -150,9 +150,12 @@ def compute(
     options: list[str] | None = None,
     traces: list[str] | None = None,
     days: int | None = None,
+    policies: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Run every (trace, option, policy) and return the cache document."""
+    """Run every (trace, option, policy) and return the cache document; `on_row` gets the
+    document so far after each run (the command writes it, so a long run is never lost)."""
     keys = options or [o.key for o in OPTIONS]
     unknown = set(keys) - {o.key for o in OPTIONS}
     if unknown:
@@ -238,8 +241,8 @@ def recommendation(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         best = min(reaching, key=lambda r: r["cost_per_house"])
         return {"row": best, "reaches": True}
     best = max(rows, key=lambda r: (float(r["tib_joint_pct"]), -r["cost_per_house"]))
-    limit = max((r["oracle_joint_pct"] or 0.0) for r in rows)
-    return {"row": best, "reaches": False, "oracle_best_pct": limit}
+    limits = [r["oracle_joint_pct"] for r in rows if r["oracle_joint_pct"] is not None]
+    return {"row": best, "reaches": False, "oracle_best_pct": max(limits) if limits else None}
 
 
 def night_margins(doc: dict[str, Any] | None) -> dict[str, float]:

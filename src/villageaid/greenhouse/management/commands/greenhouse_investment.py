@@ -28,22 +28,30 @@ class Command(BaseCommand):
         parser.add_argument("--trace", action="append", choices=list(investment.TRACES))
         parser.add_argument("--days", type=int, default=None, help="only the first N days")
         parser.add_argument("--output", help="write here instead of the data directory")
+        parser.add_argument(
+            "--policy",
+            action="append",
+            choices=list(investment.POLICIES),
+            help="only these (default: platform and the oracle's limit)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         def progress(line: str) -> None:
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
 
+        out = Path(options["output"]) if options["output"] else None
         try:
             doc = investment.compute(
                 jobs=options["jobs"],
                 options=options["option"],
                 traces=options["trace"],
                 days=options["days"],
+                policies=options["policy"],
                 progress=progress,
+                on_row=lambda doc: investment.write(doc, out),
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        out = Path(options["output"]) if options["output"] else None
         path = investment.write(doc, out)
         self.stdout.write(f"{len(doc['rows'])} runs written to {path}")
