@@ -110,7 +110,7 @@ def run_one(job: tuple[str, str, str, int | None]) -> dict[str, Any]:
     result = run_trace(trace, policy, equipment=equipment)
     m = result.metrics
     temp, rh = result.temp_c, result.rh_pct
-    offset = CST.utcoffset(None).total_seconds()  # type: ignore[union-attr]
+    offset = CST.utcoffset(None).total_seconds()
     hours = ((trace.t + offset) // 3600 % 24).astype(int)
     days_n = len(temp) // 1440
     house_min = temp[: days_n * 1440].reshape(days_n, 1440).min(axis=1)
@@ -152,7 +152,7 @@ def compute(
     days: int | None = None,
     policies: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
-    on_row: Callable[[dict[str, Any]], None] | None = None,
+    on_row: Callable[[dict[str, Any]], object] | None = None,
 ) -> dict[str, Any]:
     """Run every (trace, option, policy) and return the cache document; `on_row` gets the
     document so far after each run (the command writes it, so a long run is never lost)."""
