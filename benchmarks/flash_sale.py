@@ -21,6 +21,8 @@ docs/performance.md were taken exactly like this):
     .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
         --token va_... --lot N --server-pid $! \
         --pg-pid $(head -1 /var/lib/postgresql/15/main/postmaster.pid)
+    # (with DATABASE_URL set, the run then races the reference: one guarded UPDATE per
+    # order over psycopg, same buyers and connections, and prints both rates and the ratio)
     # the box's ceiling for a trivial request over the same 50 connections
     .venv/bin/python benchmarks/flash_sale.py run --url http://127.0.0.1:8799 \
         --token va_... --lot N --ceiling --buyers 2000
@@ -46,6 +48,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 LOT_JIN, BUYER_JIN = 1100, 2
+GRAMS_PER_JIN = 500  # a standalone script (no Django in the reference): core.units' value
+REFERENCE_TABLE = "bench_flash_reference"
 
 
 def prepare() -> None:
@@ -54,14 +58,14 @@ def prepare() -> None:
 
     django.setup()
     import datetime as dt
-    from decimal import Decimal
 
     from villageaid.accounts.models import ApiToken, User
+    from villageaid.core import units
     from villageaid.core.areas import areas_import
     from villageaid.core.demo import BEIMA, DEMO_AREAS
     from villageaid.core.models import Area
+    from villageaid.greenhouse.models import Harvest, House, Park
     from villageaid.sales import services
-    from villageaid.sales.models import Product
 
     areas_import(path=DEMO_AREAS)
     village = Area.objects.get(code=BEIMA)
@@ -70,17 +74,24 @@ def prepare() -> None:
         user = User.objects.create_user(username="flash-bench", role="sales", password=None)
         user.areas.set([village])
     _, token = ApiToken.issue(user=user, name="flash-sale benchmark")
-    product, _ = Product.objects.get_or_create(
-        code="bench-morel", defaults={"name": "鲜羊肚菌（压测）", "price_per_jin": Decimal("89")}
+    park, _ = Park.objects.get_or_create(
+        code="flash-bench",
+        defaults={"name": "压测园区", "village": village, "area_path": village.path},
     )
-    lot = services.lot_create(
-        village=village,
-        product=product,
-        harvest_date=dt.date.today(),
-        grams=LOT_JIN * 500,
-        actor=None,
+    house, _ = House.objects.get_or_create(park=park, code="f1", defaults={"name": "压测棚"})
+    # A fresh lot per run, of its own harvest record (written directly, so the hook does not
+    # pour it into the day's lot of earlier runs).
+    harvest = Harvest.objects.create(
+        house=house,
+        date=dt.date.today(),
+        grade="A",
+        grams=units.grams_from_jin(LOT_JIN),
+        area_path=village.path,
     )
-    services.live_session_open(lot=lot, grams_quota=LOT_JIN * 500, title="压测直播", actor=None)
+    lot = services.lot_create(harvests=[harvest], actor=None)
+    services.live_session_open(
+        lot=lot, grams_quota=units.grams_from_jin(LOT_JIN), title="压测直播", actor=None
+    )
     print(f"--token {token} --lot {lot.pk}")
 
 
@@ -169,7 +180,9 @@ def race(args: argparse.Namespace) -> int:
     client_duplicates = sum(len(ids) - 1 for ids in accepted.values())
     server_orders, server_grams = server_side(args)
     lot = lot_state(args)
-    oversold_grams = max(0, server_grams - LOT_JIN * 500) + max(0, -lot["grams_available"])
+    oversold_grams = max(0, server_grams - LOT_JIN * GRAMS_PER_JIN) + max(
+        0, -lot["grams_available"]
+    )
     duplicates = client_duplicates + max(0, server_orders - len(accepted))
     latencies.sort()
     figures = {
@@ -179,9 +192,9 @@ def race(args: argparse.Namespace) -> int:
         "accepted_orders": len(accepted),
         "sold_out_buyers": sum(1 for v in results.values() if all(s == 409 for s, _ in v)),
         "server_orders": server_orders,
-        "sold_jin": server_grams / 500,
-        "left_jin": lot["grams_available"] / 500,
-        "oversold_jin": oversold_grams / 500,
+        "sold_jin": server_grams / GRAMS_PER_JIN,
+        "left_jin": lot["grams_available"] / GRAMS_PER_JIN,
+        "oversold_jin": oversold_grams / GRAMS_PER_JIN,
         "duplicates": duplicates,
         "errors": len(errors),
         "wall_s": round(wall, 2),
@@ -215,7 +228,87 @@ def race(args: argparse.Namespace) -> int:
     for line in errors[:5]:
         print("error:", line, file=sys.stderr)
     ok = oversold_grams == 0 and duplicates == 0 and not errors
+    if args.dsn:
+        ok = compare(args, figures) and ok
     return 0 if ok else 1
+
+
+def reference(args: argparse.Namespace) -> dict[str, Any]:
+    """The floor of the hardware: the same buyers over the same number of connections, each
+    order one guarded ``UPDATE ... SET remaining = remaining - qty WHERE id = ... AND
+    remaining >= qty`` in autocommit over psycopg: no HTTP, no Django, no order row, no
+    idempotency, no audit. What the product does beyond that is its cost."""
+    import psycopg
+
+    grams = BUYER_JIN * GRAMS_PER_JIN
+    with psycopg.connect(args.dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {REFERENCE_TABLE}")
+        conn.execute(
+            f"CREATE TABLE {REFERENCE_TABLE} (id int PRIMARY KEY, remaining int NOT NULL "
+            "CHECK (remaining >= 0))"
+        )
+        conn.execute(
+            f"INSERT INTO {REFERENCE_TABLE} VALUES (1, %s)",
+            [LOT_JIN * GRAMS_PER_JIN],
+        )
+    sql = (
+        f"UPDATE {REFERENCE_TABLE} SET remaining = remaining - %s WHERE id = 1 AND remaining >= %s"
+    )
+    latencies: list[float] = []
+    accepted: list[int] = []
+    first_sold_out: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(args.connections + 1)
+
+    def worker(index: int) -> None:
+        with psycopg.connect(args.dsn, autocommit=True) as conn:
+            start.wait()
+            for buyer in range(index, args.buyers, args.connections):
+                began = time.perf_counter()
+                done = conn.execute(sql, [grams, grams]).rowcount == 1
+                elapsed = time.perf_counter() - began
+                with lock:
+                    latencies.append(elapsed)
+                    if done:
+                        accepted.append(buyer)
+                    elif not first_sold_out:
+                        first_sold_out.append(time.perf_counter())
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    with psycopg.connect(args.dsn, autocommit=True) as conn:
+        row = conn.execute(f"SELECT remaining FROM {REFERENCE_TABLE}").fetchone()
+        conn.execute(f"DROP TABLE {REFERENCE_TABLE}")
+    remaining = row[0] if row else 0
+    latencies.sort()
+    selling = (first_sold_out[0] - began) if first_sold_out else wall
+    return {
+        "accepted_orders": len(accepted),
+        "oversold_jin": max(0, len(accepted) * grams - LOT_JIN * GRAMS_PER_JIN) / GRAMS_PER_JIN
+        + max(0, -remaining) / GRAMS_PER_JIN,
+        "wall_s": round(wall, 3),
+        "accepted_orders_per_s": round(len(accepted) / wall, 1),
+        "accepted_orders_per_s_until_sold_out": round(len(accepted) / selling, 1),
+        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 2),
+    }
+
+
+def compare(args: argparse.Namespace, product: dict[str, Any]) -> bool:
+    """Run the reference right after the product's race and print both and their ratio."""
+    ref = reference(args)
+    print("reference (one guarded UPDATE per order over psycopg, same connections):")
+    for name, value in ref.items():
+        print(f"{'ref_' + name:>16}: {value}")
+    for key in ("accepted_orders_per_s", "accepted_orders_per_s_until_sold_out"):
+        if product.get(key) and ref[key]:
+            print(f"{'ratio_' + key:>16}: {product[key] / ref[key]:.3f}")
+    return ref["oversold_jin"] == 0
 
 
 def ceiling(args: argparse.Namespace) -> int:
@@ -322,6 +415,12 @@ def main() -> int:
     )
     run.add_argument(
         "--ceiling", action="store_true", help="only measure GET /healthz over the connections"
+    )
+    run.add_argument(
+        "--dsn",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="the server's PostgreSQL (default DATABASE_URL): runs the psycopg reference after "
+        "the race and prints the ratio; empty to skip",
     )
     args = parser.parse_args()
     if args.command == "prepare":

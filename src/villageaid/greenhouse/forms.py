@@ -24,7 +24,9 @@ class HarvestForm(forms.Form):
     date = bounds.PastDateField(
         label=_("采收日期"),
         initial=timezone.localdate,  # the real day: a harvest keeps the day it was picked
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(
+            attrs={"type": "date"}, format="%Y-%m-%d"
+        ),  # what a date input reads
     )
     grade = forms.ChoiceField(label=_("等级"), choices=Harvest.Grade.choices)
     jin = bounds.HARVEST_JIN.form_field(label=_("重量（斤）"))

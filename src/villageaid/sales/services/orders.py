@@ -291,6 +291,31 @@ def order_place(
     return order
 
 
+# PostgreSQL takes from the lot and the quota in one statement (the lot's conditional
+# decrement first, the quota's only if it took: lot before quota, as everywhere here), so
+# the lot's row lock is held for that statement and the COMMIT only. SQLite (whose
+# IMMEDIATE transactions serialise writers anyway, and which has no UPDATE in WITH) runs
+# the same two updates one after the other.
+_TAKE_BOTH_SQL = f"""
+WITH took AS ({_TAKE_FROM_LOT_SQL} RETURNING id),
+     quota AS ({_TAKE_FROM_QUOTA_SQL} AND EXISTS (SELECT 1 FROM took) RETURNING id)
+SELECT count(*) FROM took
+"""  # noqa: S608 - constant SQL, every value a parameter
+
+
+def _take(cursor: Any, params: dict[str, int | str]) -> bool:
+    """Take an order's grams from its lot and channel quota; False when the lot cannot
+    cover it. The quota's CHECK raises ``IntegrityError`` when the channel's share is gone."""
+    if connection.vendor == "postgresql":
+        cursor.execute(_TAKE_BOTH_SQL, params)
+        return bool(cursor.fetchone()[0])
+    cursor.execute(_TAKE_FROM_LOT_SQL, params)
+    if cursor.rowcount != 1:
+        return False
+    cursor.execute(_TAKE_FROM_QUOTA_SQL, params)
+    return True
+
+
 def _order_write(order: Order, *, actor: Any) -> None:
     """The one write of an order, on every database: insert the order and its audit row,
     then take the grams from the lot (on condition) and from the channel's quota (under
@@ -312,14 +337,12 @@ def _order_write(order: Order, *, actor: Any) -> None:
             )
         )
         with connection.cursor() as cursor:
-            cursor.execute(_TAKE_FROM_LOT_SQL, params)  # the lot's row lock from here
-            if cursor.rowcount != 1:
-                raise sold_out()
             try:
-                with transaction.atomic():  # PostgreSQL: the CHECK must not poison the rest
-                    cursor.execute(_TAKE_FROM_QUOTA_SQL, params)
+                took = _take(cursor, params)  # the lot's row lock from here to the commit
             except IntegrityError:  # the quota's CHECK: the channel's share is gone
                 raise sold_out() from None
+            if not took:
+                raise sold_out()
 
 
 def lots_fefo(
