@@ -341,7 +341,7 @@ def test_screening_pages_and_api_answer_per_policy(
             checked += 1
             if status not in tp.expected(rule, role, visible=visible):
                 failures.append(f"{role} GET {url} -> {status}")
-    assert checked == 11 + 6  # 9 pages (2 with own/other), 4 API GETs (2 with own/other)
+    assert checked == 13 + 6  # 10 pages (3 with own/other), 4 API GETs (2 with own/other)
     assert not failures, "\n".join(failures)
 
 
