@@ -284,11 +284,17 @@ def village_records_for(user: Any) -> QuerySet[VillageRecord]:
 
 
 def household_label(household: Household) -> str:
-    """户主 + 组 (the head's name and the group), the code only when no head is recorded."""
-    heads = [m for m in household.members.all() if m.relationship == "01"]
-    head = heads[0].name if heads else ""
-    group = household.group_name or ""
-    return " · ".join(p for p in (head, group) if p) or household.code
+    """户主 + 组 (``张三户（二组）``, registry's naming); when the registry has no head name
+    recorded, the head among the household's members."""
+    if getattr(household, "head_name", ""):
+        return household.label
+    from types import SimpleNamespace
+
+    from villageaid.registry import names
+
+    heads = [m.name for m in household.members.all() if m.relationship == "01"]
+    shim = SimpleNamespace(head_name=heads[0] if heads else "", group_name=household.group_name)
+    return names.household_name(shim)
 
 
 def user_label(user: Any) -> str:

@@ -641,7 +641,7 @@ def point_entry_add(
     value = points if points is not None else (rule.points if rule else None)
     if value is None:
         raise ServiceError(_("请选择积分规则或填写分值"), code="no_points")
-    if rule is not None and rule.area_id and not rule.area.contains(member.village):
+    if rule is not None and rule.area is not None and not rule.area.contains(member.village):
         raise ServiceError(_("该积分规则不适用于本村"), code="bad_rule")
     bounds.ensure(bounds.POINTS, value)
     bounds.ensure(bounds.check_past_date, on)

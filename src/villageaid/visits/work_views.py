@@ -3,6 +3,7 @@ condolence visits (慰问) and party members' points claims and their approval."
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -182,7 +183,7 @@ def condolence_new(request: HttpRequest) -> HttpResponse:
                 occasion=data["occasion"],
                 visitors=data["visitors"],
                 goods=form.goods(),
-                cash_yuan=data["cash_yuan"] or 0,
+                cash_yuan=data["cash_yuan"] or Decimal(0),
                 note=data["note"],
             )
         except ServiceError as exc:
@@ -229,7 +230,7 @@ def points_claims(request: HttpRequest) -> HttpResponse:
 def _claim(request: HttpRequest, form: PointClaimForm, members: list[Any], rules: Any) -> Any:
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
+            messages.error(request, "；".join(str(e) for e in errors))
         return redirect("points-claims")
     data = form.cleaned_data
     member = next(m for m in members if str(m.pk) == data["member"])

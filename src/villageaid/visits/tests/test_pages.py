@@ -26,7 +26,7 @@ def test_helper_landing_card_counts_due_and_overdue(areas: Any, make_user: Any) 
     services.due_visits_plan(households=[household], on=dt.date(2020, 4, 1), actor=None)
     services.due_visits_refresh(today=dt.date.today())
     html = client_for(helper).get(reverse("home")).content.decode()
-    assert "逾期未走访" in html and household.code in html
+    assert "逾期未走访" in html and household.label in html
 
 
 def test_must_visit_list_on_the_today_page(areas: Any, make_user: Any) -> None:

@@ -53,7 +53,7 @@ def test_cadre_pairs_a_household_with_a_helper(
     page.select_option("#id_helper", str(people["helper"].pk))
     with page.expect_navigation():
         page.click("#pairing-form button")
-    assert "已将 测试 与 王帮扶 结对" in page.content()
+    assert "已将 测试户 与 王帮扶 结对" in page.content()
     assert "王帮扶" in page.inner_text("#helper-load")
     _fits_the_phone(page)
     row = HelperAssignment.objects.get()
