@@ -220,7 +220,7 @@ def test_the_clue_page_shows_the_match_in_chinese(
 
 @pytest.mark.django_db
 def test_a_run_links_a_row_without_id_and_its_clue_waits_for_confirmation(
-    areas: Any, tmp_path: Path, settings: Any
+    areas: Any, tmp_path: Path, settings: Any, cadre: Any
 ) -> None:
     """End to end: a 医保 claim with no ID but the name, birth date, sex and village of a
     Beima person raises R01 for that household, pending; the bad-ID list keeps only the
@@ -256,3 +256,5 @@ def test_a_run_links_a_row_without_id_and_its_clue_waits_for_confirmation(
     assert clue.link_status == Clue.Link.PENDING
     assert clue.linkage[0]["person"] == idnumber.mask(person.id_number)
     assert {"name", "birth_date", "village"} <= set(clue.linkage[0]["agreed"])
+    page = client_for(cadre).get(reverse("screening-run-detail", args=[run.pk])).content.decode()
+    assert "按姓名等匹配 1（待村干部确认），未匹配 1" in page
