@@ -80,7 +80,12 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         Module.REPORTS: READ | {EXPORT},
     },
     Role.HELPER: {Module.REGISTRY: READ, Module.VISITS: WORK, Module.CASES: READ | {EDIT}},
-    Role.GRID: {Module.REGISTRY: READ, Module.VISITS: WORK, Module.CASES: READ | {EDIT}},
+    Role.GRID: {
+        Module.REGISTRY: READ,
+        Module.VISITS: WORK,
+        Module.CASES: READ | {EDIT},
+        Module.EPIDEMIC: READ | {EDIT},  # returnees' daily checks in the grid (网格化管理)
+    },
     Role.ASSESSOR: {Module.REGISTRY: READ, Module.VISITS: READ | {ASSESS}},
     Role.TECH: {Module.GREENHOUSE: WORK | {ADMIN}, Module.SALES: READ},
     Role.SALES: {Module.SALES: WORK, Module.GREENHOUSE: READ},

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from villageaid.core import bounds
 from villageaid.core.models import Area
-from villageaid.epidemic.models import DisinfectionLog, EpidemicCase, Item, Passage, Round
+from villageaid.epidemic.models import (
+    DisinfectionLog,
+    EpidemicCase,
+    Item,
+    Passage,
+    Round,
+    Symptom,
+)
 
 
 def style(form: forms.BaseForm) -> None:
@@ -59,6 +66,12 @@ class GateForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     travel_history = forms.CharField(required=False, max_length=200, label=_("14天旅居史"))
+    closure_exception = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *Passage.Exemption.choices],
+        label=_("封村例外事由"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     client_token = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
 
@@ -112,3 +125,44 @@ class CaseForm(VillageForm):
     opened_on = bounds.PastDateField(label=_("登记日期"), initial=timezone.localdate)
     person_name = forms.CharField(max_length=50, required=False, label=_("姓名"))
     imported = forms.BooleanField(required=False, label=_("输入性"))
+
+
+class ReturneeForm(forms.Form):
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("村或网格"))
+    name = forms.CharField(max_length=50, label=_("姓名"))
+    phone = forms.CharField(max_length=11, required=False, label=_("电话"))
+    id_number = forms.CharField(max_length=18, required=False, label=_("身份证号（可不填）"))
+    origin = forms.CharField(max_length=100, label=_("从何处返回"))
+    arrived_on = bounds.PastDateField(label=_("返村日期"), initial=timezone.localdate)
+    passage = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, areas: QuerySet[Area], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["area"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = areas
+        field.label_from_instance = lambda a: (  # type: ignore[method-assign]
+            f"{a.parent.name} · {a.name}" if a.level == "grid" and a.parent else a.name
+        )
+        if areas.count() == 1:
+            field.initial = areas.first()
+            field.widget = forms.HiddenInput()
+        style(self)
+
+
+class CheckForm(forms.Form):
+    date = bounds.PastDateField(label=_("日期"), initial=timezone.localdate)
+    temperature = forms.CharField(max_length=5, label=_("体温（℃）"))
+    symptoms = forms.MultipleChoiceField(
+        required=False,
+        choices=Symptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("症状（没有就不选）"),
+    )
+    note = forms.CharField(max_length=200, required=False, label=_("备注"))
+
+
+class ClosureForm(VillageForm):
+    reason = forms.CharField(
+        max_length=200, label=_("封村原因"), initial=_("疫情防控，只留进村主路，居民凭登记出入")
+    )

@@ -10,6 +10,7 @@ anonymous :class:`DailyGateCount` keeps the gate's figures.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -123,6 +124,14 @@ class Passage(VillageScoped, EncryptedIdNumber):
         YELLOW = "yellow", _("黄码")
         RED = "red", _("红码")
 
+    class Exemption(models.TextChoices):
+        """Why a non-resident may enter a closed village."""
+
+        SUPPLIES = "supplies", _("保供物资配送")
+        MEDICAL = "medical", _("就医送医")
+        DUTY = "duty", _("公务（防疫、执法）")
+        UTILITY = "utility", _("水电通信抢修")
+
     checkpoint = models.ForeignKey(
         Checkpoint, on_delete=models.PROTECT, related_name="passages", verbose_name=_("卡口")
     )
@@ -148,6 +157,17 @@ class Passage(VillageScoped, EncryptedIdNumber):
     vehicle_disinfected = models.BooleanField(_("车辆已消毒"), default=False)
     name = models.CharField(_("姓名（外来人员）"), max_length=50, blank=True)
     phone = models.CharField(_("电话（外来人员）"), max_length=11, blank=True)
+    closure = models.ForeignKey(
+        "VillageClosure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="passages",
+        verbose_name=_("封村期间"),
+    )
+    closure_exception = models.CharField(
+        _("封村例外事由"), max_length=10, choices=Exemption.choices, blank=True
+    )
     notice_version = models.CharField(max_length=20, default=NOTICE_VERSION, editable=False)
     client_token = models.CharField(
         max_length=40, null=True, blank=True, unique=True, editable=False
@@ -168,6 +188,160 @@ class Passage(VillageScoped, EncryptedIdNumber):
     @property
     def fever(self) -> bool:
         return self.temperature is not None and self.temperature >= FEVER
+
+    @property
+    def refused_as_closed(self) -> bool:
+        """Refused only because the village is closed to non-residents."""
+        return (
+            self.decision == self.Decision.REFUSED
+            and self.closure_id is not None
+            and not self.fever
+            and self.health_code != self.CodeColour.RED
+        )
+
+
+class VillageClosure(VillageScoped):
+    """Closed-village mode (封村): while open (no ``ended_at``), the village's gates admit
+    residents only; a non-resident enters only with a recorded exception. Switched on and
+    off by the village cadre or the township, each switch audited."""
+
+    reason = models.CharField(_("封村原因"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_note = models.CharField(_("解除说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=models.Q(ended_at__isnull=True),
+                name="epidemic_one_open_closure",
+            )
+        ]
+        verbose_name = _("封村")
+        verbose_name_plural = _("封村")
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.starts_at:%Y-%m-%d}"
+
+
+class Symptom(models.TextChoices):
+    COUGH = "cough", _("咳嗽")
+    SORE_THROAT = "sore_throat", _("咽痛")
+    FATIGUE = "fatigue", _("乏力")
+    DIARRHOEA = "diarrhoea", _("腹泻")
+    BREATH = "breath", _("呼吸困难")
+    SMELL = "smell", _("嗅觉味觉减退")
+
+
+class Returnee(VillageScoped, EncryptedIdNumber):
+    """A person back in the village, under observation for the days the policy version in
+    force on the day of return sets (copied here with the version and its source, so a later
+    version does not change a running observation). ID numbers are encrypted; pages show the
+    masked copy only."""
+
+    class Status(models.TextChoices):
+        OBSERVING = "observing", _("观察中")
+        RELEASED = "released", _("已解除")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=11, blank=True)
+    origin = models.CharField(_("从何处返回"), max_length=100)
+    arrived_on = models.DateField(_("返村日期"), validators=[bounds.check_past_date])
+    observation_days = models.PositiveSmallIntegerField(_("观察天数"))
+    policy_version = models.CharField(_("政策版本"), max_length=40)
+    policy_source = models.CharField(_("依据"), max_length=500, blank=True)
+    passage = models.ForeignKey(
+        Passage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("卡口登记"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OBSERVING
+    )
+    released_on = models.DateField(_("解除日期"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now, editable=False)
+    notice_version = models.CharField(max_length=20, default=NOTICE_VERSION, editable=False)
+    anonymised = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["status", "arrived_on", "pk"]
+        verbose_name = _("返乡观察人员")
+        verbose_name_plural = _("返乡观察人员")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.arrived_on}"
+
+    @property
+    def ends_on(self) -> dt.date:
+        """The first day after the observation: release is possible from this day."""
+        return self.arrived_on + dt.timedelta(days=self.observation_days)
+
+    def day_number(self, today: dt.date) -> int:
+        """Which day of the observation ``today`` is (1 on the day of return)."""
+        return (today - self.arrived_on).days + 1
+
+
+class ReturneeCheck(VillageScoped):
+    """One day's check of a returnee: temperature and symptoms (one per person per day;
+    entering the day again corrects it)."""
+
+    returnee = models.ForeignKey(
+        Returnee, on_delete=models.CASCADE, related_name="checks", verbose_name=_("返乡人员")
+    )
+    date = models.DateField(_("日期"), validators=[bounds.check_past_date])
+    temperature = models.DecimalField(
+        _("体温（℃）"),
+        max_digits=3,
+        decimal_places=1,
+        validators=bounds.BODY_TEMPERATURE.validators(),
+    )
+    symptoms = models.JSONField(_("症状"), default=list, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    notice_version = models.CharField(max_length=20, default=NOTICE_VERSION, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["returnee", "date"], name="epidemic_check_once")
+        ]
+        verbose_name = _("每日健康监测")
+        verbose_name_plural = _("每日健康监测")
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} {self.date} {self.temperature}"
+
+    @property
+    def fever(self) -> bool:
+        return self.temperature >= FEVER
+
+    @property
+    def unwell(self) -> bool:
+        return self.fever or bool(self.symptoms)
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        return [str(Symptom(code).label) for code in self.symptoms if code in Symptom.values]
 
 
 class DailyGateCount(VillageScoped):
@@ -391,6 +565,7 @@ class GateAlert(VillageScoped):
         WORKER_FEVER = "worker_fever", _("工人发热")
         MISSED_ROUND = "missed_round", _("漏测体温")
         DISINFECTION = "disinfection", _("未消毒")
+        RETURNEE = "returnee", _("返乡人员异常")
 
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     township = models.ForeignKey(
@@ -423,6 +598,7 @@ class RetentionSetting(models.Model):
         CASE = "case", _("病例姓名")
         ALERT = "alert", _("预警")
         WORKER = "worker", _("园区工人（无近期测温或班次）")
+        RETURNEE = "returnee", _("返乡观察人员（解除后）")
 
     record_type = models.CharField(max_length=20, choices=RecordType.choices, unique=True)
     days = models.PositiveIntegerField()

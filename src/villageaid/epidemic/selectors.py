@@ -188,3 +188,81 @@ def today_summary(user: Any) -> dict[str, int]:
         "missed_rounds": missed,
         "open_alerts": alerts_for(user, open_only=True).count(),
     }
+
+
+# --- returnees and closed mode ---------------------------------------------------------------
+
+# Roles that see a returnee's full name and phone: the village's own cadre and grid workers,
+# who check on the person every day. The gate and every level above see them masked.
+FULL_NAME_ROLES = frozenset({roles.Role.CADRE, roles.Role.GRID})
+
+
+def sees_full_name(user: Any) -> bool:
+    return bool(user.is_superuser or getattr(user, "role", "") in FULL_NAME_ROLES)
+
+
+def masked_name(name: str) -> str:
+    """张三 → 张＊, 欧阳小明 → 欧＊＊明."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "＊"
+    return name[0] + "＊" * (len(name) - 2) + name[-1]
+
+
+def masked_phone(phone: str) -> str:
+    return phone[:3] + "＊＊＊＊" + phone[-4:] if len(phone) >= 8 else ("＊" * len(phone))
+
+
+def returnees_for(user: Any, *, observing_only: bool = False) -> QuerySet[Any]:
+    from villageaid.epidemic.models import Returnee
+
+    rows = scoped(Returnee, user).filter(anonymised=False).select_related("village")
+    rows = rows.prefetch_related("checks")
+    return rows.filter(status=Returnee.Status.OBSERVING) if observing_only else rows
+
+
+def returnee_rows(
+    user: Any, today: dt.date, *, observing_only: bool = True
+) -> list[dict[str, Any]]:
+    """The observation list as the user may see it: names masked per role, ID numbers
+    always masked, and each person's day, today's check and the days missed so far."""
+    full = sees_full_name(user)
+    rows = []
+    for r in returnees_for(user, observing_only=observing_only):
+        checks = {c.date: c for c in r.checks.all()}
+        until = min(today, r.ends_on)  # the days before today, within the observation
+        missed = [
+            r.arrived_on + dt.timedelta(days=n)
+            for n in range((until - r.arrived_on).days)
+            if r.arrived_on + dt.timedelta(days=n) not in checks
+        ]
+        observing = r.status == r.Status.OBSERVING
+        rows.append(
+            {
+                "returnee": r,
+                "name": r.name if full else masked_name(r.name),
+                "phone": r.phone if full else masked_phone(r.phone),
+                "id_masked": r.id_masked,
+                "day": min(r.day_number(today), r.observation_days),
+                "today": checks.get(today),
+                "missed": len(missed) if observing else 0,
+                "due_today": observing and today < r.ends_on and today not in checks,
+                "unwell": any(c.unwell for c in checks.values()),
+                "releasable": observing and today >= r.ends_on,
+            }
+        )
+    rows.sort(key=lambda x: (not x["unwell"], -x["missed"], not x["due_today"], x["returnee"].pk))
+    return rows
+
+
+def closures_in_force(user: Any) -> QuerySet[Any]:
+    from villageaid.epidemic.models import VillageClosure
+
+    return scoped(VillageClosure, user).filter(ended_at__isnull=True).select_related("village")
+
+
+def closure_history(user: Any) -> QuerySet[Any]:
+    from villageaid.epidemic.models import VillageClosure
+
+    return scoped(VillageClosure, user).select_related("village", "started_by", "ended_by")

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from villageaid.core import access, audit, bounds, roles
@@ -41,6 +42,7 @@ from villageaid.epidemic.models import (
     SupplyMovement,
     SupplyStock,
     TemperatureRound,
+    VillageClosure,
     WorkShift,
 )
 
@@ -169,12 +171,15 @@ def passage_record(
     name: str = "",
     phone: str = "",
     id_number: str = "",
+    closure_exception: str = "",
     client_token: str | None = None,
     actor: Any,
 ) -> Passage:
     """One person or vehicle through the gate. A temperature of 37.3 °C or
     above refuses passage and alerts the township; a red health code refuses
-    entry. A repeated ``client_token`` (a re-sent form) returns the first row."""
+    entry; while the village is closed (封村) a non-resident is refused entry unless an
+    exception (supplies delivery, ...) is recorded with a name and phone. A repeated
+    ``client_token`` (a re-sent form) returns the first row."""
     _require_edit(actor, checkpoint.area_path)
     if client_token:
         existing = Passage.objects.filter(client_token=client_token).first()
@@ -192,6 +197,19 @@ def passage_record(
     fever = reading is not None and reading >= FEVER
     refused = fever or (direction == Passage.Direction.IN and health_code == "red")
     outsider = party == Passage.Party.OUTSIDER
+    closure = VillageClosure.objects.filter(
+        village_id=checkpoint.village_id, ended_at__isnull=True
+    ).first()
+    entering_closed = closure is not None and outsider and direction == Passage.Direction.IN
+    if closure_exception:
+        _check_choice(closure_exception, Passage.Exemption.values, "closure_exception")
+        if not entering_closed:
+            closure_exception = ""
+        elif not (name.strip() and phone.strip()):
+            raise ServiceError(
+                gettext("封村期间例外进村须登记姓名和电话"), code="exception_contact"
+            )
+    refused = refused or (entering_closed and not closure_exception)
     at = at or timezone.now()
     passage = Passage(
         village=checkpoint.village,
@@ -211,6 +229,8 @@ def passage_record(
         # minimal fields: villagers are known to the gate and are not named
         name=name.strip()[:50] if outsider else "",
         phone=phone.strip()[:11] if outsider else "",
+        closure=closure,
+        closure_exception=closure_exception,
         client_token=client_token or None,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -229,7 +249,13 @@ def passage_record(
             action="epidemic.passage",
             obj=passage,
             area=checkpoint.village,
-            after={"decision": passage.decision, "direction": direction, "party": party},
+            after={
+                "decision": passage.decision,
+                "direction": direction,
+                "party": party,
+                "closed": closure is not None,
+                "exception": closure_exception,
+            },
         )
         if fever:
             _alert(
@@ -646,7 +672,9 @@ def epidemic_purge(*, as_of: dt.date, actor: Any = None) -> PurgeLog:
             resolved=True, raised_at__date__lt=cutoffs[types.ALERT]
         ).delete()
         workers = _anonymise_idle_workers(cutoffs[types.WORKER])
+        returnees = _anonymise_released_returnees(cutoffs[types.RETURNEE])
         counts = {
+            "returnees_anonymised": returnees,
             "passages": passages,
             "days_counted": counted,
             "temperature_rounds": rounds,
@@ -662,6 +690,20 @@ def epidemic_purge(*, as_of: dt.date, actor: Any = None) -> PurgeLog:
         )
         audit.record(actor=actor, action="epidemic.purge", obj=purge, after=counts)
     return purge
+
+
+def _anonymise_released_returnees(cutoff: dt.date) -> int:
+    """Returnees released before ``cutoff`` lose name, phone, ID number and origin, and
+    their daily checks are deleted; the row keeps the dates of the observation."""
+    from villageaid.epidemic.models import Returnee, ReturneeCheck
+
+    done = Returnee.objects.filter(
+        anonymised=False, status=Returnee.Status.RELEASED, released_on__lt=cutoff
+    )
+    ReturneeCheck.objects.filter(returnee__in=done).delete()
+    return done.update(
+        name="", phone="", origin="", id_cipher="", id_hash="", id_masked="", anonymised=True
+    )
 
 
 def _anonymise_idle_workers(cutoff: dt.date) -> int:

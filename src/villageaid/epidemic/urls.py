@@ -1,6 +1,6 @@
 from django.urls import path
 
-from villageaid.epidemic import views
+from villageaid.epidemic import returnee_views, views
 
 urlpatterns = [
     path("", views.overview, name="epidemic-overview"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("disinfection/", views.disinfection, name="epidemic-disinfection"),
     path("supplies/", views.supplies, name="epidemic-supplies"),
     path("alerts/", views.alerts, name="epidemic-alerts"),
+    path("returnees/", returnee_views.returnee_list, name="epidemic-returnees"),
+    path("returnees/new/", returnee_views.returnee_new, name="epidemic-returnee-new"),
+    path("returnees/<int:pk>/", returnee_views.returnee_detail, name="epidemic-returnee"),
+    path("closure/", returnee_views.closure, name="epidemic-closure"),
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from villageaid.core import access, clock, roles
 from villageaid.core.errors import ServiceError
-from villageaid.epidemic import forms, ledger, selectors, services
+from villageaid.epidemic import forms, ledger, returnees, selectors, services
 from villageaid.epidemic.models import (
     NOTICE_TEXT,
     Checkpoint,
@@ -84,6 +84,7 @@ def gate_entry(request: HttpRequest, checkpoint_id: int) -> HttpResponse:
         "result": result,
         "error": error,
         "notice": NOTICE_TEXT,
+        "closure": returnees.closure_for(checkpoint.village),
         "today": selectors.passages_for(request.user, day=clock.today())
         .filter(checkpoint=checkpoint)
         .count(),

@@ -305,6 +305,7 @@ def _pending(world: World) -> None:
     rows["epidemic_case"] = epidemic.case_record(
         village=village, status="suspected", opened_on=TODAY, actor=None
     )
+    rows["returnee"] = _returnee_due(village)
     rows["pickup"] = sales.order_place(
         lot=rows["lot"],
         channel="community",
@@ -314,6 +315,20 @@ def _pending(world: World) -> None:
         actor=None,
         group=rows["group"],
     )
+
+
+def _returnee_due(village: Area) -> Any:
+    """A returnee whose observation is over with a check on its last day: released when asked."""
+    from villageaid.epidemic import returnees
+
+    arrived = TODAY - dt.timedelta(days=20)
+    row = returnees.returnee_register(
+        area=village, name="钱八", origin="武汉", arrived_on=arrived, actor=None
+    )
+    returnees.returnee_check(
+        returnee=row, date=row.ends_on - dt.timedelta(days=1), temperature="36.5", actor=None
+    )
+    return row
 
 
 def _monitored(world: World) -> None:

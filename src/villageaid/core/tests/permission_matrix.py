@@ -21,10 +21,10 @@ _TABLE = """
 admin           *         *         *         *        *          *        *        *       *
 city            LDE       LDE       LDE       LDCUSEA  LD         LDE      LDE      LDE     -
 county          LDCUER    LDCUE     LDCUSE    LDCUSEA  LD         LDE      LDE      LDE     -
-township        LDES      LDE       LDCUSE    LDCUSE   LD         LDE      LDCUE    LDE     -
-cadre           LDCUER    LD        LDCUSE    LDCUSE   LD         LD       LDCUE    LDE     -
+township        LDES      LDE       LDCUSE    LDCUSE   LD         LDE      LDCUSE   LDE     -
+cadre           LDCUER    LD        LDCUSE    LDCUSE   LD         LD       LDCUSE   LDE     -
 helper          LD        -         LDCUS     LDCU     -          -        -        -       -
-grid            LD        -         LDCUS     LDCU     -          -        -        -       -
+grid            LD        -         LDCUS     LDCU     -          -        LDCU     -       -
 assessor        LD        -         -         LDA      -          -        -        -       -
 tech            -         -         -         -        LDCUE      LD       -        -       -
 sales           -         -         -         -        LD         LDCUE    -        -       -
@@ -60,6 +60,8 @@ STEPS: dict[str, frozenset[str]] = {
     "correction-request": frozenset({"cadre"}),
     "correction": frozenset({"township"}),
     "transfer": frozenset({"township"}),
+    # Closed-village mode (封村) is switched by the village cadre or the township.
+    "closure": frozenset({"cadre", "township"}),
     # The helpers' and campaigns' work (visits): the village cadre and the township pair
     # households with helpers; the city, county and township open self-assessment campaigns;
     # the branch secretary (a cadre) or the township decides party members' points claims.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from villageaid.epidemic.models import Checkpoint
@@ -20,4 +21,15 @@ def _checkpoints(areas: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-SAMPLES = {"epidemic-gate-entry": _checkpoints}
+def _returnees(areas: dict[str, Any]) -> dict[str, Any]:
+    from villageaid.epidemic import returnees
+
+    def one(area: Any) -> Any:
+        return returnees.returnee_register(
+            area=area, name="赵六", origin="武汉", arrived_on=dt.date(2020, 2, 1), actor=None
+        )
+
+    return {"own": {"pk": one(areas["village"]).pk}, "other": {"pk": one(areas["neighbour"]).pk}}
+
+
+SAMPLES = {"epidemic-gate-entry": _checkpoints, "epidemic-returnee": _returnees}
