@@ -192,7 +192,7 @@ def _finding_record(request: HttpRequest, campaign: Any) -> HttpResponse:
     description = request.POST.get("description", "").strip()
     try:
         if not description:
-            raise ServiceError("请填写发现的情况", code="description")
+            raise ServiceError(_("请填写发现的情况"), code="description")
         services.finding_record(
             actor=request.user,
             campaign=campaign,
