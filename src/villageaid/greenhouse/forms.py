@@ -12,7 +12,7 @@ from villageaid.core import bounds, units
 from villageaid.greenhouse.models import Harvest, House
 
 
-class HouseChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class HouseChoiceField(forms.ModelChoiceField):
     """Houses by their names (with the park's), never their codes."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -186,7 +186,7 @@ def lot_trace(lot: Lot) -> dict[str, Any]:
     was made from, shrinkage and drying adjustments, and its orders."""
     from villageaid.greenhouse.selectors import harvest_trace
 
-    fresh = lot.source if lot.source_id is not None else lot
+    fresh = lot.source if lot.source is not None else lot
     entries = fresh.harvests.select_related("harvest__house__park").order_by("harvest__house")
     return {
         "lot": lot,
