@@ -9,6 +9,7 @@ from typing import Any
 
 from villageaid.core.models import Area
 from villageaid.reports.figures import FIGURES, GROUPS
+from villageaid.reports.formatting import figure_text
 from villageaid.reports.models import Indicator
 from villageaid.reports.services import indicators_compute
 
@@ -50,6 +51,7 @@ def grouped(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "label": f.label,
                 "unit": f.unit,
                 "value": figures.get(f.key),
+                "text": figure_text(figures.get(f.key)),
                 "link": f.link,
             }
             for f in FIGURES

@@ -8,21 +8,25 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from villageaid.core import access, clock, roles
 from villageaid.core import pdf as core_pdf
-from villageaid.reports import brief, selectors
+from villageaid.reports import brief, charts, selectors
 from villageaid.reports.api import area_for
 
 MODULE = roles.Module.REPORTS
-CHART_KEYS = [
+# The cover's headline figures, in the order of the seed article.
+COVER_KEYS = [
     "households_visited",
-    "clues_raised",
-    "cases_opened",
-    "median_days_clue_to_decision",
-    "greenhouse_temp_in_band_pct",
+    "people_visited",
+    "tuopin_households_verified",
+    "marginal_households_found",
+    "masks_distributed",
     "harvest_jin",
+    "livestream_yuan",
     "sales_yuan",
+    "greenhouse_temp_in_band_pct",
 ]
 
 
@@ -41,7 +45,11 @@ def _params(request: HttpRequest) -> tuple[Any, dt.date, dt.date]:
 def _context(request: HttpRequest) -> dict[str, Any]:
     area, start, end = _params(request)
     card = selectors.scorecard(area=area, start=start, end=end)
+    computed = card["computed_at"]
     return {
+        "computed_at": timezone.localtime(dt.datetime.fromisoformat(computed))
+        if computed
+        else None,
         "area": area,
         "start": start,
         "end": end,
@@ -50,42 +58,13 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _chart(area: Any, year: int) -> dict[str, Any]:
-    for month in range(1, 13):
-        first = dt.date(year, month, 1)
-        last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
-        selectors.scorecard(area=area, start=first, end=last)  # stored once, then read
-    series = selectors.monthly_series_ranges(area=area, year=year, keys=CHART_KEYS)
-    labels = {
-        "households_visited": "走访农户",
-        "clues_raised": "预警线索",
-        "cases_opened": "监测案件",
-        "harvest_jin": "产量（斤）",
-        "sales_yuan": "销售额（元）",
-        "median_days_clue_to_decision": "发现到认定（天）",
-        "greenhouse_temp_in_band_pct": "棚温适宜（%）",
-    }
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [labels[k] for k in CHART_KEYS]},
-        "xAxis": {"type": "category", "data": [f"{m}月" for m in range(1, 13)]},
-        "yAxis": [{"type": "value"}, {"type": "value", "name": "斤 / 元"}],
-        "series": [
-            {
-                "name": labels[k],
-                "type": "bar" if k in {"harvest_jin", "sales_yuan"} else "line",
-                "yAxisIndex": 1 if k in {"harvest_jin", "sales_yuan"} else 0,
-                "data": series[k],
-            }
-            for k in CHART_KEYS
-        ],
-    }
-
-
 @access.access(MODULE)
 def scorecard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
-    context["chart"] = _chart(context["area"], context["start"].year)
+    context["charts"] = [
+        {"id": f"scorecard-chart-{c.key}", "option": charts.echarts_option(c)}
+        for c in charts.charts_for(context["area"], context["start"], context["end"])
+    ]
     context["areas"] = access.visible_areas(request.user).filter(
         level__in=["village", "township", "county", "city"]
     )[:500]
@@ -121,7 +100,13 @@ def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
 
 @access.access(MODULE, roles.EXPORT)
 def scorecard_pdf(request: HttpRequest) -> HttpResponse:
-    html = render_to_string("reports/scorecard_print.html", _context(request), request=request)
+    context = _context(request)
+    rows = {row["key"]: row for group in context["groups"] for row in group["rows"]}
+    context["cover"] = [rows[key] for key in COVER_KEYS if key in rows]
+    context["svgs"] = [
+        charts.svg(c) for c in charts.charts_for(context["area"], context["start"], context["end"])
+    ]
+    html = render_to_string("reports/scorecard_print.html", context, request=request)
     try:
         pdf = core_pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     except core_pdf.FontMissing:

@@ -221,3 +221,53 @@ def test_refresh_stores_days_months_and_years(areas: Any, harvests: Any) -> None
         area=areas["township"], key="harvest_jin", period="month", start=dt.date(2020, 4, 1)
     )
     assert township.value == 130
+
+
+@pytest.mark.django_db
+def test_pdf_is_an_a4_document_with_a_cover_charts_and_separators(
+    areas: Any, make_user: Any, harvests: Any
+) -> None:
+    """A4 pages; the cover carries the headline figures; every figure has thousands
+    separators; the charts are drawn into the PDF from the monthly figures; no page holds
+    only a footnote (each page has a heading or a figure besides the page footer)."""
+    import pypdf
+
+    harvest_record(house=harvests["own"], date=dt.date(2020, 3, 2), grams=500 * 12_345)
+    client = client_for(make_user(Role.CADRE))
+    response = client.get(
+        "/reports/scorecard.pdf", {"area": areas["village"].code, "start": START, "end": END}
+    )
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    pages = [page.extract_text() for page in reader.pages]
+    for page in reader.pages:  # A4 in points
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert "北马村成绩单" in pages[0] and "12,445 斤" in pages[0]  # 12,345 + 100 jin
+    assert "羊肚菌产量与销售额（按月）" in "".join(pages) and "2月" in "".join(pages)
+    assert "12445" not in "".join(pages)
+    footer = re.compile(r"北马村成绩单\s*\d+ / \d+|\d+ / \d+")
+    for number, text in enumerate(pages, start=1):
+        body = footer.sub("", text).strip()
+        assert len(body) > 40, f"page {number} holds only {body!r}"
+        assert not body.startswith("数据由平台"), f"page {number} starts with the footnote"
+
+
+def test_chart_options_keep_counts_and_yuan_apart_and_the_legend_off_the_bars() -> None:
+    from villageaid.reports import charts
+
+    chart = charts.Chart(
+        "production",
+        "产量与销售",
+        ["1月", "2月"],
+        [
+            charts.Series("harvest_jin", "产量（斤）", "斤", 0, [1.0, 2.0]),
+            charts.Series("sales_yuan", "销售额（元）", "元", 1, [100.0, 200.0]),
+        ],
+        ("斤", "元"),
+    )
+    option = charts.echarts_option(chart)
+    assert [axis["name"] for axis in option["yAxis"]] == ["斤", "元"]
+    assert [s["yAxisIndex"] for s in option["series"]] == [0, 1]
+    assert option["legend"]["type"] == "scroll" and option["grid"]["top"] > option["legend"]["top"]
+    svg = charts.svg(chart)
+    assert svg.count("<rect") == 2 + 4  # the legend's keys and the bars
+    assert "200" in svg and "元" in svg
