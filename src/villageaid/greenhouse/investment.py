@@ -161,22 +161,24 @@ def compute(
     if unknown:
         raise ValueError(f"unknown option(s): {', '.join(sorted(unknown))}")
     trace_keys = traces or list(TRACES)
-    work = [(t, k, p, days) for t in trace_keys for k in keys for p in POLICIES]
-    rows: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for row in pool.map(run_one, work):
-            rows.append(row)
-            if progress is not None:
-                progress(
-                    f"{row['trace']} {row['option']} {row['policy']}: {row['tib_joint_pct']} %"
-                )
-    return {
+    work = [(t, k, p, days) for t in trace_keys for k in keys for p in policies or POLICIES]
+    doc: dict[str, Any] = {
         "computed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "days": days,
         "goal_joint_pct": GOAL_JOINT_PCT,
         "risk_source": RISK_SOURCE,
-        "rows": rows,
+        "rows": [],
     }
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for row in pool.map(run_one, work):
+            doc["rows"].append(row)
+            if progress is not None:
+                progress(
+                    f"{row['trace']} {row['option']} {row['policy']}: {row['tib_joint_pct']} %"
+                )
+            if on_row is not None:
+                on_row(doc)
+    return doc
 
 
 def write(doc: dict[str, Any], path: Path | None = None) -> Path:

@@ -162,3 +162,18 @@ def test_whatif_model_is_calibrated_on_the_article_and_monotone() -> None:
     assert warmer.first_pick is not None and warmer.first_pick < dt.date(2020, 4, 5)
     losing = whatif.start_losing(base, whatif.ARTICLE_LOSS_YUAN)
     assert losing is None or losing > whatif.USUAL_START
+
+
+def test_the_investment_command_writes_after_every_run(tmp_path: Path) -> None:
+    written: list[int] = []
+    doc = investment.compute(
+        options=["none"],
+        traces=["shipped"],
+        policies=["platform"],
+        days=1,
+        on_row=lambda d: written.append(len(d["rows"])),
+    )
+    assert written == [1]
+    row = doc["rows"][0]
+    assert row["policy"] == "platform" and row["minutes"] == 1440
+    assert 0 <= row["tib_joint_pct"] <= 100 and row["capital_yuan"] == 0
