@@ -155,9 +155,12 @@ def closure(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
     switchable = [v for v in villages if returnees.may_switch_closure(request.user, v)]
+    in_force = list(selectors.closures_in_force(request.user))
+    closed = {c.village_id for c in in_force}
     context = {
         "form": form,
-        "open": selectors.closures_in_force(request.user),
+        "open": in_force,
+        "can_start": any(v.pk not in closed for v in switchable),
         "history": selectors.closure_history(request.user)[:50],
         "can_switch": bool(switchable),
     }
