@@ -127,6 +127,12 @@ class CaseForm(VillageForm):
     imported = forms.BooleanField(required=False, label=_("输入性"))
 
 
+def _area_label(area: Area) -> str:
+    return (
+        f"{area.parent.name} · {area.name}" if area.level == "grid" and area.parent else area.name
+    )
+
+
 class ReturneeForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("村或网格"))
     name = forms.CharField(max_length=50, label=_("姓名"))
@@ -141,9 +147,7 @@ class ReturneeForm(forms.Form):
         field = self.fields["area"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = areas
-        field.label_from_instance = lambda a: (  # type: ignore[method-assign]
-            f"{a.parent.name} · {a.name}" if a.level == "grid" and a.parent else a.name
-        )
+        field.label_from_instance = _area_label  # type: ignore[method-assign,assignment]
         if areas.count() == 1:
             field.initial = areas.first()
             field.widget = forms.HiddenInput()

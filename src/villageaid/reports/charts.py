@@ -43,7 +43,7 @@ class Chart:
 
 def months_of(start: dt.date, end: dt.date, limit: int = 24) -> list[tuple[dt.date, dt.date]]:
     """The calendar months the range touches (at most ``limit``)."""
-    found = []
+    found: list[tuple[dt.date, dt.date]] = []
     first = start.replace(day=1)
     while first <= end and len(found) < limit:
         following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -118,6 +118,7 @@ def echarts_option(chart: Chart) -> dict[str, Any]:
         for n, unit in enumerate(chart.axis_units)
     ]
     return {
+        "animation": False,
         "title": {"text": chart.title, "left": 0, "top": 0, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "top": 24, "left": 0, "right": 0, "itemWidth": 14},
