@@ -398,7 +398,10 @@ def _predict_spark(con: duckdb.DuckDBPyConnection, workdir: Path, prior: float, 
 
     for name in ("lk_dept", "lk_reg"):
         con.execute(f"COPY {name} TO '{workdir / name}.parquet' (FORMAT parquet)")
-    api = SparkAPI(spark_session=spark)
+    # The model uses only Spark's built-in functions: no similarity UDFs from Splink's JAR.
+    api = SparkAPI(
+        spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist"
+    )
     linker = Linker(
         [
             api.register(
