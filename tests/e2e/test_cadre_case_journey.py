@@ -58,6 +58,8 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     home = household(areas["village"], "3710031052010777", health="healthy")
+    type(home).objects.filter(pk=home.pk).update(head_name="韩明")  # pages name it 韩明户
+    home.refresh_from_db()
     head = home.members.get()
     make_user(Role.CADRE, username="cadre-case-journey")
     make_user(Role.COUNTY, username="county-case-journey")
@@ -101,7 +103,7 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
     # 1. The cadre sees the clue pushed to the village.
     _login_as(page, live_server, "cadre-case-journey")
     page.goto(f"{live_server.url}/screening/clues/")
-    assert home.code in page.content()
+    assert "韩明户" in page.content()
     page.goto(f"{live_server.url}/screening/clues/{clue.pk}/")
     assert "R01" in page.content()
     _shot(page, "1_clue")
@@ -113,7 +115,7 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
     case = Case.objects.get(pk=clue.case_id)
     assert clue.case_id == case.pk and case.source == Case.Source.CLUE
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    assert home.code in page.content()
+    assert "韩明户" in page.content()
     _shot(page, "2_opened")
 
     # 3. Home verification with the signed authorisation (cadre).
@@ -152,7 +154,7 @@ def test_cadre_walks_a_clue_case_to_the_notice_and_assistance(
 
     # 6. Public notice: published from the notice page, up 5 days, then closed.
     page.goto(f"{live_server.url}/cases/notices/")
-    assert home.code in page.content()
+    assert "韩明户" in page.content()
     page.click("form button.btn-success")
     page.wait_for_load_state()
     notice = Notice.objects.get(cases=case)

@@ -31,6 +31,9 @@ def test_helper_does_todays_visits_on_a_phone(
     second = household_in(areas["village"], "V-TODAY-2")
     not_mine = household_in(areas["village"], "V-TODAY-3")  # due, but another helper's
     pair_with_helpers(first, second)
+    for h, head in ((first, "韩一"), (second, "韩二"), (not_mine, "韩三")):
+        type(h).objects.filter(pk=h.pk).update(head_name=head)  # pages name households by head
+        h.refresh_from_db()
     today = timezone.localdate()
     services.due_visits_plan(households=[first, second, not_mine], on=today, actor=None)
     DueVisit.objects.filter(household=second).update(due_on=today - dt.timedelta(days=3))
@@ -41,12 +44,12 @@ def test_helper_does_todays_visits_on_a_phone(
     assert page.url.endswith("/visits/today/"), page.url  # the helper lands on today's work
     assert page.viewport_size == {"width": 390, "height": 844}
     listed = page.inner_text("main .list-group")
-    assert not_mine.code not in listed
-    assert 0 <= listed.index(second.code) < listed.index(first.code)  # overdue first
+    assert not_mine.head_name not in listed
+    assert 0 <= listed.index(second.head_name) < listed.index(first.head_name)  # overdue first
     page.screenshot(path=str(SHOTS / "journey_helper_1_today.png"), full_page=True)
 
     for n, household in enumerate((second, first), start=2):  # overdue first, as listed
-        page.click(f"a:has-text('{household.code}')")
+        page.click(f"a:has-text('{household.head_name}户')")
         page.wait_for_load_state()
         assert page.url.endswith(f"/visits/households/{household.pk}/visit/")
         page.check("input[name=members_met]")

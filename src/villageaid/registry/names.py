@@ -17,7 +17,7 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from villageaid.core import access, roles
+from villageaid.core import access, pii, roles
 
 __all__ = [
     "HEAD",
@@ -35,7 +35,7 @@ CHUNK = 2000
 def household_name(household: Any) -> str:
     """``张三户（二组）``; ``张三户`` without a group; the village's ``未登记户主`` without a head."""
     head = getattr(household, "head_name", "") or ""
-    group = getattr(household, "group_name", "") or ""
+    group = pii.public_text(getattr(household, "group_name", "") or "")
     name = _("%(head)s户") % {"head": head} if head else _("未登记户主")
     return _("%(name)s（%(group)s）") % {"name": name, "group": group} if group else name
 

@@ -277,7 +277,6 @@ GET_ONLY = frozenset(
         "sales-run",
         "sales-lot",
         "sales-lot-label",
-        "sales-lot-public",
         "epidemic-passages",
         "epidemic-returnees",
         "scorecard",

@@ -18,6 +18,8 @@ def _checkpoints(areas: dict[str, Any]) -> dict[str, Any]:
     return {
         "own": {"checkpoint_id": own.pk},
         "other": {"checkpoint_id": other.pk},
+        # a grid worker's area is a grid below the village: a village-level gate is not theirs
+        "narrowed": {"grid"},
     }
 
 
@@ -29,7 +31,12 @@ def _returnees(areas: dict[str, Any]) -> dict[str, Any]:
             area=area, name="赵六", origin="武汉", arrived_on=dt.date(2020, 2, 1), actor=None
         )
 
-    return {"own": {"pk": one(areas["village"]).pk}, "other": {"pk": one(areas["neighbour"]).pk}}
+    return {
+        "own": {"pk": one(areas["village"]).pk},
+        "other": {"pk": one(areas["neighbour"]).pk},
+        # registered at village level, so not in the grid worker's grid
+        "narrowed": {"grid"},
+    }
 
 
 SAMPLES = {"epidemic-gate-entry": _checkpoints, "epidemic-returnee": _returnees}
